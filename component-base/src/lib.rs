@@ -1,0 +1,13 @@
+//! Daemon plumbing shared by every kubeoxide component (upstream: `k8s.io/component-base`).
+//!
+//! A daemon's `main` stays short: it flattens [`logs::LogOptions`] (and, for API clients,
+//! [`client::ClientOptions`]) into its flags, calls [`logs::LogOptions::init`], builds its
+//! [`health::HealthChecks`] and [`metrics::Metrics`], and serves them with
+//! [`serving::serve`] until [`signals::Shutdown`] fires on SIGTERM or SIGINT.
+
+pub mod client;
+pub mod health;
+pub mod logs;
+pub mod metrics;
+pub mod serving;
+pub mod signals;
