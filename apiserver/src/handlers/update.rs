@@ -1,0 +1,64 @@
+//! PUT of an object or of its `status` / `finalize` subresource.
+
+use http::Response;
+
+use super::{respond, Body, RequestContext};
+use crate::codec::{decode_body, negotiate, Offers, Output};
+use crate::object;
+use crate::registry::scale;
+use crate::status::ApiError;
+
+pub async fn handle(
+    ctx: &RequestContext<'_>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Response<Body>, ApiError> {
+    let store = ctx.store()?;
+    let output = negotiate(ctx.accept, Offers::default())?;
+    let dry_run = ctx.dry_run()?;
+    let obj = decode_body(content_type, body)?;
+    if ctx.info.subresource == "scale" {
+        return update_scale(ctx, &output, dry_run, &obj).await;
+    }
+    let (updated, created) = store
+        .update(
+            &ctx.write_context(dry_run),
+            &ctx.info.namespace,
+            &ctx.info.name,
+            &ctx.info.subresource,
+            obj,
+        )
+        .await?;
+    Ok(respond(if created { 201 } else { 200 }, &output, &updated))
+}
+
+/// PUT of `scale`: the Scale's `resourceVersion` (if any) must be current; `spec.replicas`
+/// goes through the main resource's update path.
+async fn update_scale(
+    ctx: &RequestContext<'_>,
+    output: &Output,
+    dry_run: bool,
+    body: &serde_json::Value,
+) -> Result<Response<Body>, ApiError> {
+    let store = ctx.store()?;
+    let mut obj = store.get(&ctx.info.namespace, &ctx.info.name).await?;
+    let wanted = object::meta_str(body, "resourceVersion");
+    if !wanted.is_empty() && wanted != object::meta_str(&obj, "resourceVersion") {
+        return Err(ApiError::conflict(store.qualified(), &ctx.info.name));
+    }
+    scale::apply_scale(&mut obj, body)?;
+    let (updated, _) = store
+        .update(
+            &ctx.write_context(dry_run),
+            &ctx.info.namespace,
+            &ctx.info.name,
+            "",
+            obj,
+        )
+        .await?;
+    Ok(respond(
+        200,
+        output,
+        &scale::to_scale(ctx.resource, &updated),
+    ))
+}

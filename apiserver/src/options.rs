@@ -1,0 +1,229 @@
+//! Command-line flags, with upstream kube-apiserver's names, defaults and help text.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use component_base::logs::LogOptions;
+
+/// kube-apiserver's flags.
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "kube-apiserver",
+    about = "The Kubernetes API server validates and configures data for the api objects which \
+             include pods, services, replicationcontrollers, and others. The API Server services \
+             REST operations and provides the frontend to the cluster's shared state through \
+             which all other components interact."
+)]
+pub struct Options {
+    /// The port on which to serve HTTPS with authentication and authorization. It cannot be
+    /// switched off with 0.
+    #[arg(
+        long = "secure-port",
+        default_value_t = 6443,
+        help_heading = "Secure serving flags"
+    )]
+    pub secure_port: u16,
+
+    /// The IP address on which to listen for the --secure-port port. The associated
+    /// interface(s) must be reachable by the rest of the cluster, and by CLI/web clients. If
+    /// blank or an unspecified address (0.0.0.0 or ::), all interfaces and IP address families
+    /// will be used.
+    #[arg(
+        long = "bind-address",
+        default_value = "0.0.0.0",
+        help_heading = "Secure serving flags"
+    )]
+    pub bind_address: IpAddr,
+
+    /// File containing the default x509 Certificate for HTTPS. (CA cert, if any, concatenated
+    /// after server cert).
+    #[arg(long = "tls-cert-file", help_heading = "Secure serving flags")]
+    pub tls_cert_file: Option<PathBuf>,
+
+    /// File containing the default x509 private key matching --tls-cert-file.
+    #[arg(long = "tls-private-key-file", help_heading = "Secure serving flags")]
+    pub tls_private_key_file: Option<PathBuf>,
+
+    /// If set, any request presenting a client certificate signed by one of the authorities in
+    /// the client-ca-file is authenticated with an identity corresponding to the CommonName of
+    /// the client certificate.
+    #[arg(long = "client-ca-file", help_heading = "Authentication flags")]
+    pub client_ca_file: Option<PathBuf>,
+
+    /// If set, the file that will be used to secure the secure port of the API server via token
+    /// authentication.
+    #[arg(long = "token-auth-file", help_heading = "Authentication flags")]
+    pub token_auth_file: Option<PathBuf>,
+
+    /// Enables anonymous requests to the secure port of the API server. Requests that are not
+    /// rejected by another authentication method are treated as anonymous requests. Anonymous
+    /// requests have a username of system:anonymous, and a group name of
+    /// system:unauthenticated.
+    #[arg(long = "anonymous-auth", default_value_t = true, action = clap::ArgAction::Set,
+          help_heading = "Authentication flags")]
+    pub anonymous_auth: bool,
+
+    /// List of etcd servers to connect with (scheme://ip:port), comma separated.
+    #[arg(
+        long = "etcd-servers",
+        value_delimiter = ',',
+        help_heading = "Etcd flags"
+    )]
+    pub etcd_servers: Vec<String>,
+
+    /// SSL Certificate Authority file used to secure etcd communication.
+    #[arg(long = "etcd-cafile", help_heading = "Etcd flags")]
+    pub etcd_cafile: Option<PathBuf>,
+
+    /// SSL certification file used to secure etcd communication.
+    #[arg(long = "etcd-certfile", help_heading = "Etcd flags")]
+    pub etcd_certfile: Option<PathBuf>,
+
+    /// SSL key file used to secure etcd communication.
+    #[arg(long = "etcd-keyfile", help_heading = "Etcd flags")]
+    pub etcd_keyfile: Option<PathBuf>,
+
+    /// The prefix to prepend to all resource paths in etcd.
+    #[arg(
+        long = "etcd-prefix",
+        default_value = "/registry",
+        help_heading = "Etcd flags"
+    )]
+    pub etcd_prefix: String,
+
+    /// A CIDR notation IP range from which to assign service cluster IPs. This must not
+    /// overlap with any IP ranges assigned to nodes or pods. Max of two dual-stack CIDRs is
+    /// allowed.
+    #[arg(long = "service-cluster-ip-range", help_heading = "Misc flags")]
+    pub service_cluster_ip_range: Option<String>,
+
+    /// A port range to reserve for services with NodePort visibility.  This must not overlap
+    /// with the ephemeral port range on nodes.  Example: '30000-32767'. Inclusive at both ends
+    /// of the range.
+    #[arg(
+        long = "service-node-port-range",
+        default_value = "30000-32767",
+        help_heading = "Misc flags"
+    )]
+    pub service_node_port_range: String,
+
+    /// The IP address on which to advertise the apiserver to members of the cluster. This
+    /// address must be reachable by the rest of the cluster. If blank, the --bind-address will
+    /// be used. If --bind-address is unspecified, the host's default interface will be used.
+    #[arg(long = "advertise-address", help_heading = "Generic flags")]
+    pub advertise_address: Option<IpAddr>,
+
+    #[command(flatten)]
+    pub logs: LogOptions,
+}
+
+/// A flag value that does not make sense.
+#[derive(Debug, thiserror::Error)]
+pub enum OptionsError {
+    #[error("--etcd-servers must be specified")]
+    NoEtcdServers,
+    #[error("--tls-cert-file and --tls-private-key-file must both be specified")]
+    NoServingCert,
+    #[error("--etcd-certfile and --etcd-keyfile must be specified together")]
+    EtcdClientCertPair,
+    #[error(
+        "invalid --service-cluster-ip-range {0:?}: expected an IPv4 CIDR such as 10.96.0.0/12"
+    )]
+    ServiceCidr(String),
+    #[error("invalid --service-node-port-range {0:?}: expected <low>-<high> with low <= high")]
+    NodePortRange(String),
+}
+
+impl Options {
+    /// Checks the combinations clap cannot express.
+    pub fn validate(&self) -> Result<(), OptionsError> {
+        if self.etcd_servers.iter().all(|s| s.trim().is_empty()) {
+            return Err(OptionsError::NoEtcdServers);
+        }
+        if self.tls_cert_file.is_none() || self.tls_private_key_file.is_none() {
+            return Err(OptionsError::NoServingCert);
+        }
+        if self.etcd_certfile.is_some() != self.etcd_keyfile.is_some() {
+            return Err(OptionsError::EtcdClientCertPair);
+        }
+        self.node_port_range()?;
+        Ok(())
+    }
+
+    /// `--service-node-port-range` as inclusive bounds.
+    pub fn node_port_range(&self) -> Result<(u16, u16), OptionsError> {
+        let bad = || OptionsError::NodePortRange(self.service_node_port_range.clone());
+        let (lo, hi) = self
+            .service_node_port_range
+            .split_once('-')
+            .ok_or_else(bad)?;
+        let lo: u16 = lo.trim().parse().map_err(|_| bad())?;
+        let hi: u16 = hi.trim().parse().map_err(|_| bad())?;
+        if lo > hi {
+            return Err(bad());
+        }
+        Ok((lo, hi))
+    }
+
+    /// The address clients are told to use: `--advertise-address`, else a specified
+    /// `--bind-address`, else loopback.
+    pub fn advertised_address(&self) -> IpAddr {
+        self.advertise_address
+            .unwrap_or(if self.bind_address.is_unspecified() {
+                IpAddr::from([127, 0, 0, 1])
+            } else {
+                self.bind_address
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Options {
+        let mut argv = vec!["kube-apiserver"];
+        argv.extend_from_slice(args);
+        Options::try_parse_from(argv).unwrap()
+    }
+
+    #[test]
+    fn upstream_defaults() {
+        let o = parse(&[]);
+        assert_eq!(o.secure_port, 6443);
+        assert_eq!(o.bind_address.to_string(), "0.0.0.0");
+        assert_eq!(o.etcd_prefix, "/registry");
+        assert_eq!(o.node_port_range().unwrap(), (30000, 32767));
+        assert!(o.anonymous_auth);
+        assert!(matches!(o.validate(), Err(OptionsError::NoEtcdServers)));
+    }
+
+    #[test]
+    fn parses_lists_and_validates() {
+        let o = parse(&[
+            "--etcd-servers=http://127.0.0.1:2379,https://10.0.0.1:2379",
+            "--tls-cert-file",
+            "/c.pem",
+            "--tls-private-key-file=/k.pem",
+            "--secure-port=7443",
+            "--anonymous-auth=false",
+            "-v=4",
+        ]);
+        assert_eq!(o.etcd_servers.len(), 2);
+        assert_eq!(o.secure_port, 7443);
+        assert!(!o.anonymous_auth);
+        assert_eq!(o.logs.verbosity, 4);
+        o.validate().unwrap();
+        let bad = parse(&[
+            "--etcd-servers=http://x:1",
+            "--tls-cert-file=/c",
+            "--tls-private-key-file=/k",
+            "--service-node-port-range=9-3",
+        ]);
+        assert!(matches!(
+            bad.validate(),
+            Err(OptionsError::NodePortRange(_))
+        ));
+    }
+}

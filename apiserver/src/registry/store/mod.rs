@@ -1,0 +1,384 @@
+//! The generic REST store (upstream's `registry/generic/registry/store.go`): create, get, list,
+//! update and delete written once over JSON objects, with the resource's [`Strategy`] hooks
+//! and the admission chain called at upstream's points. Updates, deletes and lists live in
+//! the submodules.
+
+mod delete;
+mod list;
+mod update;
+
+use std::sync::Arc;
+
+use api_types::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use api_types::registry::ResourceInfo;
+use api_types::validation::{
+    validate_object_meta, validate_object_meta_update, FieldErrors, FieldPath,
+};
+use serde_json::{json, Value};
+
+use super::Strategy;
+use crate::cacher::{decode_kv, Cacher};
+use crate::object;
+use crate::pipeline::admission::{AdmissionChain, Attributes, Operation};
+use crate::pipeline::authn::UserInfo;
+use crate::registry::convert::Conversion;
+use crate::status::{ApiError, Qualified};
+use crate::storage::{Kv, Storage, StorageError};
+
+/// Who writes, through which admission chain, and whether for real.
+pub struct WriteContext<'a> {
+    pub user: &'a UserInfo,
+    pub admission: &'a AdmissionChain,
+    pub dry_run: bool,
+}
+
+/// Options of a DELETE (body `DeleteOptions` plus query).
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    pub precondition_uid: Option<String>,
+    pub precondition_rv: Option<String>,
+    /// `Foreground`, `Background` or `Orphan`.
+    pub propagation_policy: Option<String>,
+    pub grace_period_seconds: Option<i64>,
+}
+
+/// Which object (or subresource) a write addresses.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    namespace: &'a str,
+    name: &'a str,
+    subresource: &'a str,
+}
+
+impl<'a> Target<'a> {
+    fn new(namespace: &'a str, name: &'a str, subresource: &'a str) -> Self {
+        Target {
+            namespace,
+            name,
+            subresource,
+        }
+    }
+}
+
+/// The result of a delete: the HTTP body to answer.
+pub struct Deleted {
+    pub body: Value,
+}
+
+/// Name generation retries on a collision, as upstream's `RetryGenerateName`.
+const GENERATE_NAME_ATTEMPTS: usize = 8;
+/// Upstream's `maxGeneratedNameLength` (63 minus the 5-character suffix).
+const MAX_GENERATED_PREFIX: usize = 58;
+
+/// One resource's storage and hooks.
+pub struct Store {
+    pub info: &'static ResourceInfo,
+    pub strategy: Arc<dyn Strategy>,
+    storage: Storage,
+    cacher: Arc<Cacher>,
+    /// Storage-version conversion, for resources stored in another group's version.
+    conversion: Option<Conversion>,
+}
+
+impl Store {
+    pub fn new(info: &'static ResourceInfo, strategy: Arc<dyn Strategy>, storage: Storage) -> Self {
+        let prefix = storage.key(&format!("{}/", info.etcd_prefix.unwrap_or(info.plural)));
+        let conversion = crate::registry::convert::for_resource(info);
+        Store {
+            info,
+            strategy,
+            cacher: Cacher::new(storage.clone(), prefix, conversion.map(|c| c.from_storage)),
+            storage,
+            conversion,
+        }
+    }
+
+    /// The resource's watch cache.
+    pub fn cacher(&self) -> &Arc<Cacher> {
+        &self.cacher
+    }
+
+    pub fn qualified(&self) -> Qualified<'static> {
+        Qualified {
+            group: self.info.group,
+            resource: self.info.plural,
+        }
+    }
+
+    fn etcd_prefix(&self) -> &'static str {
+        self.info.etcd_prefix.unwrap_or(self.info.plural)
+    }
+
+    /// The etcd key of one object.
+    pub fn key(&self, namespace: &str, name: &str) -> String {
+        if self.info.is_namespaced() {
+            self.storage
+                .key(&format!("{}/{namespace}/{name}", self.etcd_prefix()))
+        } else {
+            self.storage.key(&format!("{}/{name}", self.etcd_prefix()))
+        }
+    }
+
+    /// The key prefix of a collection (one namespace, or all).
+    pub fn collection_prefix(&self, namespace: &str) -> String {
+        if self.info.is_namespaced() && !namespace.is_empty() {
+            self.storage
+                .key(&format!("{}/{namespace}/", self.etcd_prefix()))
+        } else {
+            self.storage.key(&format!("{}/", self.etcd_prefix()))
+        }
+    }
+
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// Decodes a stored value and stamps its `resourceVersion`.
+    pub fn decode(&self, kv: &Kv) -> Result<Value, ApiError> {
+        let mut obj = decode_kv(kv)?;
+        if let Some(c) = &self.conversion {
+            (c.from_storage)(&mut obj);
+        }
+        Ok(obj)
+    }
+
+    fn encode(&self, obj: &Value) -> Vec<u8> {
+        let mut stored = obj.clone();
+        if let Some(c) = &self.conversion {
+            (c.to_storage)(&mut stored);
+        }
+        object::remove_meta(&mut stored, "resourceVersion");
+        object::remove_meta(&mut stored, "selfLink");
+        serde_json::to_vec(&stored).unwrap_or_default()
+    }
+
+    fn storage_error(&self, err: StorageError, name: &str) -> ApiError {
+        match err {
+            StorageError::NotFound(_) => ApiError::not_found(self.qualified(), name),
+            StorageError::AlreadyExists(_) => ApiError::already_exists(self.qualified(), name),
+            StorageError::Conflict { .. } => ApiError::conflict(self.qualified(), name),
+            StorageError::Compacted { .. } => {
+                ApiError::expired("The resourceVersion for the provided list is too old.")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+
+    /// Reads one object with its key-value (for revisions).
+    async fn read(&self, namespace: &str, name: &str) -> Result<(Value, Kv), ApiError> {
+        let (kv, _) = self
+            .storage
+            .get(&self.key(namespace, name))
+            .await
+            .map_err(|e| self.storage_error(e, name))?;
+        let kv = kv.ok_or_else(|| ApiError::not_found(self.qualified(), name))?;
+        Ok((self.decode(&kv)?, kv))
+    }
+
+    /// GET of one object.
+    pub async fn get(&self, namespace: &str, name: &str) -> Result<Value, ApiError> {
+        Ok(self.read(namespace, name).await?.0)
+    }
+
+    /// Puts `apiVersion`/`kind` on an object, refusing a body of another kind.
+    fn check_kind(&self, obj: &mut Value) -> Result<(), ApiError> {
+        let Some(map) = obj.as_object_mut() else {
+            return Err(ApiError::bad_request(
+                "the object provided is unrecognized (must be of type object)",
+            ));
+        };
+        let want_av = self.info.api_version();
+        match map.get("kind").and_then(Value::as_str) {
+            Some(kind) if !kind.is_empty() && kind != self.info.kind => {
+                return Err(ApiError::bad_request(format!(
+                    "the object provided is unrecognized (must be of type {}): {kind} is not {}",
+                    self.info.kind, self.info.kind
+                )));
+            }
+            _ => {}
+        }
+        match map.get("apiVersion").and_then(Value::as_str) {
+            Some(av) if !av.is_empty() && av != want_av => {
+                return Err(ApiError::bad_request(format!(
+                    "the API version in the data ({av}) does not match the expected API version ({want_av})"
+                )));
+            }
+            _ => {}
+        }
+        map.insert("kind".into(), self.info.kind.into());
+        map.insert("apiVersion".into(), want_av.into());
+        Ok(())
+    }
+
+    /// Makes the object's namespace agree with the request path.
+    fn check_namespace(&self, obj: &mut Value, namespace: &str) -> Result<(), ApiError> {
+        if self.info.is_namespaced() {
+            let current = object::namespace(obj).to_string();
+            if current.is_empty() {
+                object::set_meta(obj, "namespace", namespace);
+            } else if current != namespace {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+        } else {
+            object::remove_meta(obj, "namespace");
+        }
+        Ok(())
+    }
+
+    fn object_meta(&self, obj: &Value) -> Result<ObjectMeta, ApiError> {
+        serde_json::from_value(obj.get("metadata").cloned().unwrap_or(json!({})))
+            .map_err(|e| ApiError::bad_request(format!("invalid metadata: {e}")))
+    }
+
+    fn invalid(&self, obj: &Value, errors: FieldErrors) -> ApiError {
+        ApiError::invalid(self.info.group, self.info.kind, object::name(obj), &errors)
+    }
+
+    fn validate_create(&self, obj: &Value) -> Result<(), ApiError> {
+        let meta = self.object_meta(obj)?;
+        let mut errs: FieldErrors = validate_object_meta(
+            &meta,
+            self.info.is_namespaced(),
+            self.strategy.name_validator(),
+            &FieldPath::new("metadata"),
+        )
+        .into();
+        errs.extend(self.strategy.validate(obj));
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(self.invalid(obj, errs))
+        }
+    }
+
+    fn validate_update(&self, new: &Value, old: &Value) -> Result<(), ApiError> {
+        let new_meta = self.object_meta(new)?;
+        let old_meta = self.object_meta(old)?;
+        let mut errs: FieldErrors = validate_object_meta(
+            &new_meta,
+            self.info.is_namespaced(),
+            self.strategy.name_validator(),
+            &FieldPath::new("metadata"),
+        )
+        .into();
+        errs.extend(validate_object_meta_update(
+            &new_meta,
+            &old_meta,
+            &FieldPath::new("metadata"),
+        ));
+        errs.extend(self.strategy.validate_update(new, old));
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(self.invalid(new, errs))
+        }
+    }
+
+    async fn admit(
+        &self,
+        ctx: &WriteContext<'_>,
+        operation: Operation,
+        target: Target<'_>,
+        obj: Option<&mut Value>,
+        old: Option<&Value>,
+    ) -> Result<(), ApiError> {
+        let mut attrs = Attributes {
+            operation,
+            user: ctx.user,
+            group: self.info.group,
+            version: self.info.version,
+            kind: self.info.kind,
+            resource: self.info.plural,
+            subresource: target.subresource,
+            namespace: target.namespace,
+            name: target.name,
+            object: obj,
+            old_object: old,
+            dry_run: ctx.dry_run,
+        };
+        ctx.admission.run(&mut attrs).await
+    }
+
+    /// POST: create an object in `namespace` (ignored for cluster-scoped resources).
+    pub async fn create(
+        &self,
+        ctx: &WriteContext<'_>,
+        namespace: &str,
+        mut obj: Value,
+    ) -> Result<Value, ApiError> {
+        self.check_kind(&mut obj)?;
+        self.check_namespace(&mut obj, namespace)?;
+        if !object::meta_str(&obj, "resourceVersion").is_empty() {
+            return Err(ApiError::internal(
+                "resourceVersion should not be set on objects to be created",
+            ));
+        }
+        self.strategy.defaults(&mut obj);
+        let name = object::name(&obj).to_string();
+        self.admit(
+            ctx,
+            Operation::Create,
+            Target::new(namespace, &name, ""),
+            Some(&mut obj),
+            None,
+        )
+        .await?;
+        self.before_create(&mut obj);
+        self.strategy.allocate(&mut obj, None).await?;
+        let generate =
+            object::name(&obj).is_empty() && !object::meta_str(&obj, "generateName").is_empty();
+        let attempts = if generate { GENERATE_NAME_ATTEMPTS } else { 1 };
+        for attempt in 0..attempts {
+            if generate {
+                let prefix: String = object::meta_str(&obj, "generateName")
+                    .chars()
+                    .take(MAX_GENERATED_PREFIX)
+                    .collect();
+                object::set_meta(
+                    &mut obj,
+                    "name",
+                    format!("{prefix}{}", object::random_suffix()),
+                );
+            }
+            self.validate_create(&obj)?;
+            let name = object::name(&obj).to_string();
+            if ctx.dry_run {
+                return Ok(obj);
+            }
+            let key = self.key(object::namespace(&obj), &name);
+            match self.storage.create(&key, self.encode(&obj)).await {
+                Ok(rev) => {
+                    object::set_meta(&mut obj, "resourceVersion", rev.to_string());
+                    return Ok(obj);
+                }
+                Err(StorageError::AlreadyExists(_)) if generate && attempt + 1 < attempts => {
+                    continue
+                }
+                Err(e) => return Err(self.storage_error(e, &name)),
+            }
+        }
+        Err(ApiError::internal("name generation failed"))
+    }
+
+    /// Upstream's `rest.BeforeCreate`: server-owned metadata and the strategy's preparation.
+    fn before_create(&self, obj: &mut Value) {
+        for field in [
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "selfLink",
+            "resourceVersion",
+        ] {
+            object::remove_meta(obj, field);
+        }
+        object::set_meta(obj, "uid", object::new_uid());
+        object::set_meta(obj, "creationTimestamp", object::now_rfc3339());
+        self.strategy.prepare_for_create(obj);
+        if self.strategy.tracks_generation() {
+            object::set_meta(obj, "generation", 1);
+        } else {
+            object::remove_meta(obj, "generation");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Updates: PUT of objects and of their `status`/`finalize` subresources, and server-side
+//! read-modify-write.
+
+use api_types::validation::{FieldErrors, FieldPath};
+use serde_json::{json, Value};
+
+use super::{Store, Target, WriteContext};
+use crate::object;
+use crate::pipeline::admission::Operation;
+use crate::status::ApiError;
+use crate::storage::StorageError;
+
+impl Store {
+    /// A server-side read-modify-write (upstream's `GuaranteedUpdate`): `change` is applied
+    /// to the current object and written with a revision precondition, retried on conflict.
+    pub async fn guaranteed_update<F>(
+        &self,
+        namespace: &str,
+        name: &str,
+        change: F,
+    ) -> Result<Value, ApiError>
+    where
+        F: Fn(&mut Value) -> Result<(), ApiError>,
+    {
+        for _ in 0..5 {
+            let (mut obj, kv) = self.read(namespace, name).await?;
+            change(&mut obj)?;
+            match self
+                .storage
+                .update(&kv.key, self.encode(&obj), kv.mod_revision)
+                .await
+            {
+                Ok(rev) => {
+                    object::set_meta(&mut obj, "resourceVersion", rev.to_string());
+                    return Ok(obj);
+                }
+                Err(StorageError::Conflict { .. }) => continue,
+                Err(e) => return Err(self.storage_error(e, name)),
+            }
+        }
+        Err(ApiError::conflict(self.qualified(), name))
+    }
+
+    /// PUT of the object (`subresource` empty) or of its `status`/`finalize` subresource.
+    pub async fn update(
+        &self,
+        ctx: &WriteContext<'_>,
+        namespace: &str,
+        name: &str,
+        subresource: &str,
+        mut obj: Value,
+    ) -> Result<(Value, bool), ApiError> {
+        self.check_kind(&mut obj)?;
+        self.check_namespace(&mut obj, namespace)?;
+        if object::name(&obj) != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                object::name(&obj)
+            )));
+        }
+        let key = self.key(namespace, name);
+        let (current, _) = self
+            .storage
+            .get(&key)
+            .await
+            .map_err(|e| self.storage_error(e, name))?;
+        let Some(current) = current else {
+            if subresource.is_empty() && self.strategy.allow_create_on_update() {
+                object::remove_meta(&mut obj, "resourceVersion");
+                return self.create(ctx, namespace, obj).await.map(|o| (o, true));
+            }
+            return Err(ApiError::not_found(self.qualified(), name));
+        };
+        let old = self.decode(&current)?;
+        let requested_rv = object::meta_str(&obj, "resourceVersion").to_string();
+        if requested_rv.is_empty() {
+            if !self.strategy.allow_unconditional_update() {
+                let errs: FieldErrors = vec![api_types::validation::FieldError::invalid(
+                    &FieldPath::from_names(["metadata", "resourceVersion"]),
+                    "",
+                    "must be specified for an update",
+                )]
+                .into();
+                return Err(self.invalid(&obj, errs));
+            }
+        } else if requested_rv != current.mod_revision.to_string() {
+            return Err(ApiError::conflict(self.qualified(), name));
+        }
+        let mut new = match subresource {
+            "" => {
+                let mut new = obj;
+                self.strategy.defaults(&mut new);
+                self.strategy.prepare_for_update(&mut new, &old);
+                self.strategy.allocate(&mut new, Some(&old)).await?;
+                new
+            }
+            "status" => status_update(&old, &obj),
+            "finalize" => finalize_update(&old, &obj),
+            _ => return Err(ApiError::method_not_allowed()),
+        };
+        self.before_update(&mut new, &old);
+        self.admit(
+            ctx,
+            Operation::Update,
+            Target::new(namespace, name, subresource),
+            Some(&mut new),
+            Some(&old),
+        )
+        .await?;
+        self.validate_update(&new, &old)?;
+        if ctx.dry_run || strip_rv(&new) == strip_rv(&old) {
+            // Upstream skips the write of an unchanged object and returns it as stored.
+            if !ctx.dry_run {
+                return Ok((old, false));
+            }
+            return Ok((new, false));
+        }
+        if self.should_delete_during_update(&new) {
+            // The last finalizer of an object being deleted is gone: remove it now.
+            self.storage
+                .delete(&key, current.mod_revision)
+                .await
+                .map_err(|e| self.storage_error(e, name))?;
+            return Ok((new, false));
+        }
+        match self
+            .storage
+            .update(&key, self.encode(&new), current.mod_revision)
+            .await
+        {
+            Ok(rev) => {
+                object::set_meta(&mut new, "resourceVersion", rev.to_string());
+                Ok((new, false))
+            }
+            Err(e) => Err(self.storage_error(e, name)),
+        }
+    }
+
+    /// Upstream's `ShouldDeleteDuringUpdate`: deletion requested, no finalizer left, no grace
+    /// period running, and the strategy agrees (a namespace also needs empty
+    /// `spec.finalizers`).
+    fn should_delete_during_update(&self, obj: &Value) -> bool {
+        let grace = obj
+            .get("metadata")
+            .and_then(|m| m.get("deletionGracePeriodSeconds"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        !object::meta_str(obj, "deletionTimestamp").is_empty()
+            && object::finalizers(obj).is_empty()
+            && grace == 0
+            && self.strategy.ready_to_remove(obj)
+    }
+
+    /// Upstream's `rest.BeforeUpdate`: identity and server-owned fields are kept from the
+    /// stored object, and generation bumps when the spec changed.
+    fn before_update(&self, new: &mut Value, old: &Value) {
+        for field in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
+            match old.get("metadata").and_then(|m| m.get(field)) {
+                Some(v) => object::set_meta(new, field, v.clone()),
+                None => {
+                    object::remove_meta(new, field);
+                }
+            }
+        }
+        object::remove_meta(new, "selfLink");
+        if self.strategy.tracks_generation() {
+            let old_gen = old
+                .get("metadata")
+                .and_then(|m| m.get("generation"))
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            let changed = new.get("spec") != old.get("spec");
+            object::set_meta(
+                new,
+                "generation",
+                if changed { old_gen + 1 } else { old_gen },
+            );
+        } else {
+            object::remove_meta(new, "generation");
+        }
+    }
+}
+
+/// The object without its resourceVersion, to spot no-op updates.
+fn strip_rv(obj: &Value) -> Value {
+    let mut o = obj.clone();
+    object::remove_meta(&mut o, "resourceVersion");
+    o
+}
+
+/// A status update changes only `status` (and labels/annotations, as upstream allows).
+fn status_update(old: &Value, new: &Value) -> Value {
+    let mut out = old.clone();
+    if let Some(map) = out.as_object_mut() {
+        match new.get("status") {
+            Some(s) => {
+                map.insert("status".into(), s.clone());
+            }
+            None => {
+                map.remove("status");
+            }
+        }
+    }
+    for field in ["labels", "annotations", "resourceVersion"] {
+        match new.get("metadata").and_then(|m| m.get(field)) {
+            Some(v) => object::set_meta(&mut out, field, v.clone()),
+            None => {
+                object::remove_meta(&mut out, field);
+            }
+        }
+    }
+    out
+}
+
+/// A namespace finalize changes only `spec.finalizers`.
+fn finalize_update(old: &Value, new: &Value) -> Value {
+    let mut out = old.clone();
+    let finalizers = new
+        .get("spec")
+        .and_then(|s| s.get("finalizers"))
+        .cloned()
+        .unwrap_or(json!([]));
+    if let Some(map) = out.as_object_mut() {
+        let spec = map.entry("spec").or_insert_with(|| json!({}));
+        if let Some(spec) = spec.as_object_mut() {
+            spec.insert("finalizers".into(), finalizers);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_update_keeps_spec() {
+        let old =
+            json!({"metadata": {"name": "a", "uid": "1"}, "spec": {"x": 1}, "status": {"s": 1}});
+        let new = json!({"metadata": {"name": "a", "labels": {"l": "v"}}, "spec": {"x": 2}, "status": {"s": 2}});
+        let out = status_update(&old, &new);
+        assert_eq!(out["spec"]["x"], 1);
+        assert_eq!(out["status"]["s"], 2);
+        assert_eq!(out["metadata"]["uid"], "1");
+        assert_eq!(out["metadata"]["labels"]["l"], "v");
+    }
+
+    #[test]
+    fn finalize_update_only_touches_finalizers() {
+        let old = json!({"metadata": {"name": "n"}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Terminating"}});
+        let new = json!({"metadata": {"name": "n"}, "spec": {"finalizers": []}, "status": {"phase": "Active"}});
+        let out = finalize_update(&old, &new);
+        assert_eq!(out["spec"]["finalizers"], json!([]));
+        assert_eq!(out["status"]["phase"], "Terminating");
+    }
+}

@@ -1,0 +1,315 @@
+//! A thin layer over `etcd_client`: the few operations the generic store needs, each one etcd
+//! request, with optimistic concurrency through transactions on revisions. Works unchanged
+//! against real etcd and `etcd-shim`.
+
+mod watch;
+
+use std::path::Path;
+use std::time::Duration;
+
+use etcd_client::{
+    Certificate, Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, Identity,
+    TlsOptions, Txn, TxnOp, TxnOpResponse,
+};
+
+pub use watch::{WatchBatch, WatchEvent, WatchEventKind, WatchStream};
+
+/// Largest etcd answer accepted (upstream's client allows 2 GiB; lists stay far below).
+const MAX_MESSAGE_BYTES: usize = 512 * 1024 * 1024;
+
+/// One stored key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kv {
+    pub key: String,
+    pub value: Vec<u8>,
+    pub create_revision: i64,
+    pub mod_revision: i64,
+}
+
+impl Kv {
+    fn from_etcd(kv: &etcd_client::KeyValue) -> Self {
+        Kv {
+            key: String::from_utf8_lossy(kv.key()).into_owned(),
+            value: kv.value().to_vec(),
+            create_revision: kv.create_revision(),
+            mod_revision: kv.mod_revision(),
+        }
+    }
+}
+
+/// Storage failures the store maps to API errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("key {0} not found")]
+    NotFound(String),
+    #[error("key {0} already exists")]
+    AlreadyExists(String),
+    /// The precondition revision did not match; `current` is the stored value if any.
+    #[error("precondition failed for key {key}")]
+    Conflict { key: String, current: Option<Kv> },
+    #[error("required revision {requested} has been compacted")]
+    Compacted { requested: i64 },
+    #[error("etcd: {0}")]
+    Etcd(#[from] etcd_client::Error),
+    #[error("reading etcd TLS file {path}: {source}")]
+    TlsFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StorageError {
+    /// Classifies etcd's "required revision has been compacted" answers.
+    fn from_etcd(err: etcd_client::Error, requested: i64) -> Self {
+        if err.to_string().contains("compacted") {
+            StorageError::Compacted { requested }
+        } else {
+            StorageError::Etcd(err)
+        }
+    }
+}
+
+/// Where etcd is and how to reach it.
+#[derive(Debug, Clone, Default)]
+pub struct EtcdConfig {
+    pub servers: Vec<String>,
+    pub ca_file: Option<std::path::PathBuf>,
+    pub cert_file: Option<std::path::PathBuf>,
+    pub key_file: Option<std::path::PathBuf>,
+    /// Key prefix, `/registry` by default.
+    pub prefix: String,
+}
+
+/// A page of a range read.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub kvs: Vec<Kv>,
+    /// The revision the read was served at.
+    pub revision: i64,
+    /// More keys follow the last one returned.
+    pub more: bool,
+    /// Keys left after this page (etcd's count minus the page).
+    pub remaining: i64,
+}
+
+/// The apiserver's handle on etcd.
+#[derive(Clone)]
+pub struct Storage {
+    client: Client,
+    prefix: String,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, StorageError> {
+    std::fs::read(path).map_err(|source| StorageError::TlsFile {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+impl Storage {
+    /// Connects to the configured etcd servers.
+    pub async fn connect(config: &EtcdConfig) -> Result<Self, StorageError> {
+        let mut options = ConnectOptions::new()
+            .with_connect_timeout(Duration::from_secs(10))
+            .with_keep_alive(Duration::from_secs(30), Duration::from_secs(10));
+        let servers: Vec<String> = config
+            .servers
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if servers.iter().any(|s| s.starts_with("https://")) {
+            let mut tls = TlsOptions::new();
+            if let Some(ca) = &config.ca_file {
+                tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
+            }
+            if let (Some(cert), Some(key)) = (&config.cert_file, &config.key_file) {
+                tls = tls.identity(Identity::from_pem(read(cert)?, read(key)?));
+            }
+            options = options.with_tls(tls);
+        }
+        let client = match servers.iter().find_map(|s| s.strip_prefix("unix://")) {
+            Some(path) => unix_client(path, options).await?,
+            None => Client::connect(&servers, Some(options)).await?,
+        };
+        Ok(Storage {
+            client,
+            prefix: config.prefix.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// A KV client that accepts large range answers (big lists), unlike gRPC's 4 MiB default.
+    fn kv(&self) -> etcd_client::KvClient {
+        self.client
+            .kv_client()
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+    }
+
+    /// The full key of `suffix` (`pods/ns/name`) under the configured prefix.
+    pub fn key(&self, suffix: &str) -> String {
+        format!("{}/{}", self.prefix, suffix)
+    }
+
+    /// Reads one key.
+    pub async fn get(&self, key: &str) -> Result<(Option<Kv>, i64), StorageError> {
+        let resp = self.kv().get(key, None).await?;
+        let revision = resp.header().map(|h| h.revision()).unwrap_or_default();
+        Ok((resp.kvs().first().map(Kv::from_etcd), revision))
+    }
+
+    /// Reads keys under `prefix` starting at `start` (inclusive), at `revision` (0 = latest),
+    /// at most `limit` (0 = all).
+    pub async fn list(
+        &self,
+        prefix: &str,
+        start: &str,
+        revision: i64,
+        limit: i64,
+    ) -> Result<ListPage, StorageError> {
+        let end = prefix_end(prefix);
+        let from = if start.is_empty() { prefix } else { start };
+        let mut options = GetOptions::new().with_range(end);
+        if revision > 0 {
+            options = options.with_revision(revision);
+        }
+        if limit > 0 {
+            options = options.with_limit(limit);
+        }
+        let resp = self
+            .kv()
+            .get(from, Some(options))
+            .await
+            .map_err(|e| StorageError::from_etcd(e, revision))?;
+        let kvs: Vec<Kv> = resp.kvs().iter().map(Kv::from_etcd).collect();
+        let remaining = (resp.count() - kvs.len() as i64).max(0);
+        Ok(ListPage {
+            revision: resp.header().map(|h| h.revision()).unwrap_or_default(),
+            more: resp.more(),
+            remaining,
+            kvs,
+        })
+    }
+
+    /// Creates `key` if it does not exist; returns the new revision.
+    pub async fn create(&self, key: &str, value: Vec<u8>) -> Result<i64, StorageError> {
+        let txn = Txn::new()
+            .when([Compare::create_revision(key, CompareOp::Equal, 0)])
+            .and_then([TxnOp::put(key, value, None)]);
+        let resp = self.kv().txn(txn).await?;
+        if !resp.succeeded() {
+            return Err(StorageError::AlreadyExists(key.to_string()));
+        }
+        Ok(resp.header().map(|h| h.revision()).unwrap_or_default())
+    }
+
+    /// Replaces `key` if its mod revision is still `expected`; returns the new revision.
+    pub async fn update(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        expected: i64,
+    ) -> Result<i64, StorageError> {
+        let txn = Txn::new()
+            .when([Compare::mod_revision(key, CompareOp::Equal, expected)])
+            .and_then([TxnOp::put(key, value, None)])
+            .or_else([TxnOp::get(key, None)]);
+        let resp = self.kv().txn(txn).await?;
+        if resp.succeeded() {
+            return Ok(resp.header().map(|h| h.revision()).unwrap_or_default());
+        }
+        Err(conflict(key, &resp))
+    }
+
+    /// Deletes `key` if its mod revision is still `expected`; returns the delete's revision.
+    pub async fn delete(&self, key: &str, expected: i64) -> Result<i64, StorageError> {
+        let txn = Txn::new()
+            .when([Compare::mod_revision(key, CompareOp::Equal, expected)])
+            .and_then([TxnOp::delete(key, None::<DeleteOptions>)])
+            .or_else([TxnOp::get(key, None)]);
+        let resp = self.kv().txn(txn).await?;
+        if resp.succeeded() {
+            return Ok(resp.header().map(|h| h.revision()).unwrap_or_default());
+        }
+        Err(conflict(key, &resp))
+    }
+
+    /// The current revision of the store.
+    pub async fn current_revision(&self) -> Result<i64, StorageError> {
+        let resp = self
+            .kv()
+            .get(
+                self.prefix.as_str(),
+                Some(GetOptions::new().with_count_only()),
+            )
+            .await?;
+        Ok(resp.header().map(|h| h.revision()).unwrap_or_default())
+    }
+
+    /// Watches every key under `prefix` from `start_revision` (inclusive).
+    pub async fn watch(
+        &self,
+        prefix: &str,
+        start_revision: i64,
+    ) -> Result<WatchStream, StorageError> {
+        let client = self
+            .client
+            .watch_client()
+            .max_decoding_message_size(MAX_MESSAGE_BYTES);
+        WatchStream::start(client, prefix, start_revision).await
+    }
+}
+
+/// A client over a unix socket (`unix:///run/etcd.sock`), as `etcd-shim` serves by default.
+async fn unix_client(path: &str, options: ConnectOptions) -> Result<Client, StorageError> {
+    let path = path.to_string();
+    // The URI is only a placeholder: every connection goes to the socket.
+    let channel = tonic::transport::Endpoint::from_static("http://etcd.invalid")
+        .connect_timeout(Duration::from_secs(10))
+        .connect_with_connector_lazy(tower::service_fn(move |_: http::Uri| {
+            let path = path.clone();
+            async move {
+                let stream = tokio::net::UnixStream::connect(path).await?;
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
+            }
+        }));
+    Ok(Client::from_channel(etcd_client::Channel::Tonic(channel), Some(options)).await?)
+}
+
+/// The failed-precondition answer: not found when the `or_else` read found nothing.
+fn conflict(key: &str, resp: &etcd_client::TxnResponse) -> StorageError {
+    let current = resp.op_responses().into_iter().find_map(|op| match op {
+        TxnOpResponse::Get(get) => get.kvs().first().map(Kv::from_etcd),
+        _ => None,
+    });
+    match current {
+        None => StorageError::NotFound(key.to_string()),
+        current => StorageError::Conflict {
+            key: key.to_string(),
+            current,
+        },
+    }
+}
+
+/// The first key after every key starting with `prefix` (etcd's range end for a prefix).
+pub fn prefix_end(prefix: &str) -> Vec<u8> {
+    let mut end = prefix.as_bytes().to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_end_increments_last_byte() {
+        assert_eq!(prefix_end("/registry/pods/"), b"/registry/pods0".to_vec());
+        assert_eq!(prefix_end("a"), b"b".to_vec());
+    }
+}

@@ -1,0 +1,404 @@
+//! The real kubectl v1.33 against kube-apiserver and a real etcd.
+
+mod common;
+
+use std::process::Output;
+
+use common::{have_kubectl, Cluster};
+use serde_json::Value;
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(c: &Cluster, args: &[&str]) -> String {
+    let o = c.kubectl(args);
+    assert!(
+        o.status.success(),
+        "kubectl {args:?} failed:\nstdout: {}\nstderr: {}\napiserver log:\n{}",
+        out(&o),
+        err(&o),
+        c.log()
+    );
+    out(&o)
+}
+
+fn fails(c: &Cluster, args: &[&str]) -> String {
+    let o = c.kubectl(args);
+    assert!(
+        !o.status.success(),
+        "kubectl {args:?} unexpectedly succeeded: {}",
+        out(&o)
+    );
+    err(&o)
+}
+
+#[test]
+fn kubectl_configmap_and_namespace_lifecycle() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    let version: Value = serde_json::from_str(&ok(&c, &["version", "-o", "json"])).unwrap();
+    assert_eq!(version["serverVersion"]["minor"], "33");
+
+    let ns = ok(&c, &["get", "namespaces"]);
+    let header = ns.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("NAME") && header.contains("STATUS") && header.contains("AGE"),
+        "{ns}"
+    );
+    assert!(
+        ns.lines()
+            .any(|l| l.starts_with("kube-system") && l.contains("Active")),
+        "{ns}"
+    );
+
+    let manifest = c.dir.path().join("cm.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  labels:\n    app: demo\ndata:\n  a: \"1\"\n  b: \"2\"\n",
+    )
+    .unwrap();
+    let file = manifest.display().to_string();
+    assert_eq!(
+        ok(&c, &["create", "-f", &file, "--validate=false"]).trim(),
+        "configmap/app-config created"
+    );
+    let again = fails(&c, &["create", "-f", &file, "--validate=false"]);
+    assert!(
+        again.contains("Error from server (AlreadyExists)")
+            && again.contains("configmaps \"app-config\" already exists"),
+        "{again}"
+    );
+
+    let cm: Value =
+        serde_json::from_str(&ok(&c, &["get", "configmap", "app-config", "-o", "json"])).unwrap();
+    assert_eq!(cm["data"]["b"], "2");
+    assert_eq!(cm["metadata"]["labels"]["app"], "demo");
+
+    let table = ok(&c, &["get", "cm", "-l", "app=demo"]);
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(header, ["NAME", "DATA", "AGE"], "{table}");
+    let row: Vec<&str> = lines
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(&row[..2], ["app-config", "2"], "{table}");
+
+    let all = ok(&c, &["get", "configmaps", "-A", "--show-labels"]);
+    assert!(
+        all.lines()
+            .any(|l| l.starts_with("default") && l.contains("app=demo")),
+        "{all}"
+    );
+
+    assert_eq!(
+        ok(&c, &["delete", "configmap", "app-config"]).trim(),
+        "configmap \"app-config\" deleted"
+    );
+    let gone = fails(&c, &["get", "configmap", "app-config"]);
+    assert!(
+        gone.contains("Error from server (NotFound): configmaps \"app-config\" not found"),
+        "{gone}"
+    );
+
+    let ns_file = c.dir.path().join("ns.yaml");
+    std::fs::write(
+        &ns_file,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n",
+    )
+    .unwrap();
+    assert_eq!(
+        ok(
+            &c,
+            &[
+                "create",
+                "-f",
+                &ns_file.display().to_string(),
+                "--validate=false"
+            ]
+        )
+        .trim(),
+        "namespace/scratch created"
+    );
+    assert_eq!(
+        ok(&c, &["delete", "namespace", "scratch", "--wait=false"]).trim(),
+        "namespace \"scratch\" deleted"
+    );
+    let phase = ok(
+        &c,
+        &[
+            "get",
+            "namespace",
+            "scratch",
+            "-o",
+            "jsonpath={.status.phase}",
+        ],
+    );
+    assert_eq!(phase, "Terminating");
+    let forbidden = fails(&c, &["delete", "namespace", "kube-system"]);
+    assert!(
+        forbidden.contains("this namespace may not be deleted"),
+        "{forbidden}"
+    );
+}
+
+#[test]
+fn version_dispatcher_picks_1_33() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    // The `kubectl` on PATH asks /version and runs the matching kubectl.1.<minor>.
+    let o = std::process::Command::new("kubectl")
+        .arg(format!("--kubeconfig={}", c.kubeconfig.display()))
+        .args(["version", "-o", "json"])
+        .env("HOME", c.dir.path())
+        .output();
+    let Ok(o) = o else {
+        eprintln!("no kubectl on PATH; skipping");
+        return;
+    };
+    assert!(o.status.success(), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["clientVersion"]["minor"], "33", "{v}");
+    assert_eq!(v["serverVersion"]["gitVersion"], "v1.33.0-kubeoxide");
+}
+
+#[test]
+fn kubectl_discovery_and_watch() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    let resources = ok(&c, &["api-resources"]);
+    let row = |name: &str| {
+        resources
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row("configmaps"),
+        ["configmaps", "cm", "v1", "true", "ConfigMap"],
+        "{resources}"
+    );
+    assert_eq!(
+        row("deployments"),
+        ["deployments", "deploy", "apps/v1", "true", "Deployment"]
+    );
+    assert_eq!(row("nodes"), ["nodes", "no", "v1", "false", "Node"]);
+
+    let all = ok(&c, &["get", "all"]);
+    assert!(all.contains("service/kubernetes"), "{all}");
+
+    let mut watcher = std::process::Command::new(common::kubectl_binary())
+        .arg(format!("--kubeconfig={}", c.kubeconfig.display()))
+        .arg(format!(
+            "--cache-dir={}",
+            c.dir.path().join("kube-cache").display()
+        ))
+        .args(["get", "configmaps", "--watch", "--output-watch-events"])
+        .env("HOME", c.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start kubectl --watch");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let manifest = c.dir.path().join("w.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\ndata:\n  x: y\n",
+    )
+    .unwrap();
+    ok(
+        &c,
+        &[
+            "create",
+            "-f",
+            &manifest.display().to_string(),
+            "--validate=false",
+        ],
+    );
+    ok(&c, &["delete", "configmap", "watched"]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _ = watcher.kill();
+    let o = watcher.wait_with_output().unwrap();
+    let text = out(&o);
+    let events: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(
+        events
+            .first()
+            .is_some_and(|h| h[..3] == ["EVENT", "NAME", "DATA"]),
+        "{text}\n{}",
+        err(&o)
+    );
+    assert!(
+        events.iter().any(|e| e[..3] == ["ADDED", "watched", "1"]),
+        "{text}"
+    );
+    assert!(
+        events.iter().any(|e| e[..2] == ["DELETED", "watched"]),
+        "{text}"
+    );
+}
+
+/// kubectl's typed `create` commands send protobuf bodies.
+#[test]
+fn kubectl_typed_create_commands() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    assert_eq!(
+        ok(&c, &["create", "namespace", "team"]).trim(),
+        "namespace/team created"
+    );
+    assert_eq!(
+        ok(
+            &c,
+            &[
+                "create",
+                "configmap",
+                "cfg",
+                "-n",
+                "team",
+                "--from-literal=a=1",
+                "--from-literal=b=2"
+            ]
+        )
+        .trim(),
+        "configmap/cfg created"
+    );
+    let cm: Value =
+        serde_json::from_str(&ok(&c, &["get", "cm", "cfg", "-n", "team", "-o", "json"])).unwrap();
+    assert_eq!(cm["data"], serde_json::json!({"a": "1", "b": "2"}));
+    assert_eq!(
+        ok(
+            &c,
+            &[
+                "create",
+                "secret",
+                "generic",
+                "s",
+                "--from-literal=password=hunter2"
+            ]
+        )
+        .trim(),
+        "secret/s created"
+    );
+    let s: Value = serde_json::from_str(&ok(&c, &["get", "secret", "s", "-o", "json"])).unwrap();
+    assert_eq!(s["data"]["password"], "aHVudGVyMg==");
+    assert_eq!(s["type"], "Opaque");
+    assert_eq!(
+        ok(
+            &c,
+            &[
+                "create",
+                "deployment",
+                "web",
+                "--image=nginx:1.27",
+                "--replicas=2",
+                "--port=80"
+            ]
+        )
+        .trim(),
+        "deployment.apps/web created"
+    );
+    let d: Value = serde_json::from_str(&ok(&c, &["get", "deploy", "web", "-o", "json"])).unwrap();
+    assert_eq!(d["spec"]["replicas"], 2);
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"],
+        80
+    );
+    assert_eq!(d["spec"]["selector"]["matchLabels"]["app"], "web");
+    assert_eq!(
+        ok(
+            &c,
+            &["create", "service", "clusterip", "web", "--tcp=80:8080"]
+        )
+        .trim(),
+        "service/web created"
+    );
+    let svc: Value = serde_json::from_str(&ok(&c, &["get", "svc", "web", "-o", "json"])).unwrap();
+    assert_eq!(svc["spec"]["ports"][0]["targetPort"], 8080);
+    assert!(svc["spec"]["clusterIP"]
+        .as_str()
+        .is_some_and(|ip| ip.starts_with("10.")));
+    assert_eq!(
+        ok(
+            &c,
+            &[
+                "create",
+                "job",
+                "pi",
+                "--image=perl",
+                "--",
+                "perl",
+                "-e",
+                "print 1"
+            ]
+        )
+        .trim(),
+        "job.batch/pi created"
+    );
+    let job: Value = serde_json::from_str(&ok(&c, &["get", "job", "pi", "-o", "json"])).unwrap();
+    assert_eq!(job["spec"]["template"]["spec"]["restartPolicy"], "Never");
+    assert_eq!(
+        job["spec"]["template"]["spec"]["containers"][0]["command"],
+        serde_json::json!(["perl", "-e", "print 1"])
+    );
+    assert_eq!(
+        ok(&c, &["create", "serviceaccount", "robot"]).trim(),
+        "serviceaccount/robot created"
+    );
+    let who = ok(&c, &["auth", "whoami"]);
+    assert!(
+        who.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Username", "kubernetes-admin"]),
+        "{who}"
+    );
+    assert_eq!(ok(&c, &["auth", "can-i", "create", "pods"]).trim(), "yes");
+    let cs = ok(&c, &["get", "componentstatuses"]);
+    assert!(
+        cs.lines().any(
+            |l| l.split_whitespace().take(3).collect::<Vec<_>>() == ["etcd-0", "Healthy", "ok"]
+        ),
+        "{cs}"
+    );
+    let listed = ok(&c, &["get", "deploy,svc,sa,secret,cm", "-o", "name"]);
+    for want in [
+        "deployment.apps/web",
+        "service/web",
+        "serviceaccount/robot",
+        "secret/s",
+    ] {
+        assert!(
+            listed.lines().any(|l| l == want),
+            "{want} missing:\n{listed}"
+        );
+    }
+}

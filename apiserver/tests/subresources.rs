@@ -1,0 +1,257 @@
+//! Pods (defaults, binding, graceful deletion, eviction), status and scale subresources.
+
+mod common;
+
+use common::Cluster;
+use serde_json::json;
+
+fn pod(name: &str) -> serde_json::Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pod_binding_deletion_and_eviction() {
+    let c = Cluster::start();
+    let base = "/api/v1/namespaces/default/pods";
+    let created = c.admin("POST", base, Some(pod("web"))).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let p = created.json();
+    assert_eq!(p["status"]["phase"], "Pending");
+    assert_eq!(p["spec"]["restartPolicy"], "Always");
+    assert_eq!(
+        p["spec"]["containers"][0]["imagePullPolicy"],
+        "IfNotPresent"
+    );
+
+    let invalid = c
+        .admin(
+            "POST",
+            base,
+            Some(json!({"metadata": {"name": "x"}, "spec": {"containers": [{"name": "c"}]}})),
+        )
+        .await;
+    assert_eq!(invalid.status, 422);
+    assert_eq!(
+        invalid.json()["details"]["causes"][0]["field"],
+        "spec.containers[0].image"
+    );
+
+    let binding = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "web"}, "target": {"kind": "Node", "name": "node-1"}});
+    let bound = c
+        .admin(
+            "POST",
+            &format!("{base}/web/binding"),
+            Some(binding.clone()),
+        )
+        .await;
+    assert_eq!(bound.status, 201, "{}", bound.text());
+    assert_eq!(bound.json()["status"], "Success");
+    let again = c
+        .admin("POST", &format!("{base}/web/binding"), Some(binding))
+        .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        again.json()["message"],
+        "Operation cannot be fulfilled on pods/binding \"web\": pod web is already assigned to node \"node-1\""
+    );
+    let on_node = c
+        .admin(
+            "GET",
+            "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-1",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(on_node["items"].as_array().unwrap().len(), 1);
+
+    // Status updates change only the status.
+    let mut current = c.admin("GET", &format!("{base}/web"), None).await.json();
+    current["status"]["phase"] = json!("Running");
+    current["spec"]["containers"][0]["image"] = json!("ignored:2");
+    let st = c
+        .admin("PUT", &format!("{base}/web/status"), Some(current))
+        .await;
+    assert_eq!(st.status, 200, "{}", st.text());
+    assert_eq!(st.json()["status"]["phase"], "Running");
+    assert_eq!(st.json()["spec"]["containers"][0]["image"], "nginx:1.27");
+
+    // A scheduled pod is deleted gracefully: marked, still readable.
+    let marked = c.admin("DELETE", &format!("{base}/web"), None).await;
+    assert_eq!(marked.status, 200);
+    let m = marked.json();
+    assert_eq!(m["kind"], "Pod");
+    assert_eq!(m["metadata"]["deletionGracePeriodSeconds"], 30);
+    assert!(m["metadata"]["deletionTimestamp"].is_string());
+    assert_eq!(
+        c.admin("GET", &format!("{base}/web"), None).await.status,
+        200
+    );
+    // The kubelet's final delete with grace 0 removes it.
+    let gone = c
+        .admin("DELETE", &format!("{base}/web?gracePeriodSeconds=0"), None)
+        .await;
+    assert_eq!(gone.status, 200);
+    assert_eq!(
+        c.admin("GET", &format!("{base}/web"), None).await.status,
+        404
+    );
+
+    assert_eq!(c.admin("POST", base, Some(pod("victim"))).await.status, 201);
+    let eviction = json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "victim", "namespace": "default"}});
+    let evicted = c
+        .admin("POST", &format!("{base}/victim/eviction"), Some(eviction))
+        .await;
+    assert_eq!(evicted.status, 201, "{}", evicted.text());
+    assert_eq!(
+        c.admin("GET", &format!("{base}/victim"), None).await.status,
+        404
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployment_scale_and_generation() {
+    let c = Cluster::start();
+    let base = "/apis/apps/v1/namespaces/default/deployments";
+    let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}},
+        "status": {"replicas": 99}});
+    let created = c.admin("POST", base, Some(d)).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    assert_eq!(created["metadata"]["generation"], 1);
+    assert!(
+        created.get("status").is_none(),
+        "status is cleared on create"
+    );
+    assert_eq!(created["spec"]["strategy"]["type"], "RollingUpdate");
+    assert_eq!(created["spec"]["revisionHistoryLimit"], 10);
+    assert_eq!(
+        created["spec"]["template"]["spec"]["restartPolicy"],
+        "Always"
+    );
+
+    let mismatch = json!({"metadata": {"name": "bad"}, "spec": {"selector": {"matchLabels": {"app": "x"}},
+        "template": {"metadata": {"labels": {"app": "y"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+    let refused = c.admin("POST", base, Some(mismatch)).await;
+    assert_eq!(refused.status, 422);
+    let s = refused.json();
+    assert_eq!(
+        s["details"]["causes"][0]["field"],
+        "spec.template.metadata.labels"
+    );
+    assert!(
+        s["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deployment.apps \"bad\" is invalid"),
+        "{s}"
+    );
+
+    let job = json!({"metadata": {"name": "pi"}, "spec": {"template": {"spec": {"restartPolicy": "Never",
+        "containers": [{"name": "pi", "image": "perl"}]}}}});
+    let job = c
+        .admin("POST", "/apis/batch/v1/namespaces/default/jobs", Some(job))
+        .await;
+    assert_eq!(job.status, 201, "{}", job.text());
+    let job = job.json();
+    let uid = job["metadata"]["uid"].as_str().unwrap();
+    assert_eq!(
+        job["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"],
+        uid
+    );
+    assert_eq!(
+        job["spec"]["template"]["metadata"]["labels"]["job-name"],
+        "pi"
+    );
+
+    let scale = c.admin("GET", &format!("{base}/web/scale"), None).await;
+    assert_eq!(scale.status, 200, "{}", scale.text());
+    let scale = scale.json();
+    assert_eq!(scale["kind"], "Scale");
+    assert_eq!(scale["apiVersion"], "autoscaling/v1");
+    assert_eq!(scale["spec"]["replicas"], 1);
+    assert_eq!(scale["status"]["selector"], "app=web");
+
+    let mut up = scale.clone();
+    up["spec"]["replicas"] = json!(3);
+    let scaled = c
+        .admin("PUT", &format!("{base}/web/scale"), Some(up.clone()))
+        .await;
+    assert_eq!(scaled.status, 200, "{}", scaled.text());
+    assert_eq!(scaled.json()["spec"]["replicas"], 3);
+    let d = c.admin("GET", &format!("{base}/web"), None).await.json();
+    assert_eq!(d["spec"]["replicas"], 3);
+    assert_eq!(d["metadata"]["generation"], 2);
+    // The same Scale again is stale now.
+    assert_eq!(
+        c.admin("PUT", &format!("{base}/web/scale"), Some(up))
+            .await
+            .status,
+        409
+    );
+
+    // Metadata-only updates keep the generation.
+    let mut labelled = d.clone();
+    labelled["metadata"]["labels"] = json!({"tier": "fe"});
+    let l = c
+        .admin("PUT", &format!("{base}/web"), Some(labelled))
+        .await
+        .json();
+    assert_eq!(l["metadata"]["generation"], 2);
+    assert_eq!(
+        c.admin("GET", "/apis/apps/v1/deployments", None)
+            .await
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// events.k8s.io/v1 and core v1 Events share storage (stored as core v1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_shared_between_apis() {
+    let c = Cluster::start();
+    let ev = json!({"apiVersion": "events.k8s.io/v1", "kind": "Event",
+        "metadata": {"name": "web.1"}, "eventTime": "2026-01-01T00:00:00.000000Z",
+        "regarding": {"kind": "Pod", "name": "web", "namespace": "default"},
+        "reason": "Pulled", "note": "image pulled", "type": "Normal",
+        "reportingController": "kubelet", "reportingInstance": "node-1", "action": "Pull"});
+    let created = c
+        .admin(
+            "POST",
+            "/apis/events.k8s.io/v1/namespaces/default/events",
+            Some(ev),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.json()["note"], "image pulled");
+
+    let core = c
+        .admin(
+            "GET",
+            "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb",
+            None,
+        )
+        .await
+        .json();
+    let items = core["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{core}");
+    assert_eq!(items[0]["apiVersion"], "v1");
+    assert_eq!(items[0]["message"], "image pulled");
+    assert_eq!(items[0]["reportingComponent"], "kubelet");
+
+    let new_api = c
+        .admin(
+            "GET",
+            "/apis/events.k8s.io/v1/namespaces/default/events/web.1",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(new_api["regarding"]["name"], "web");
+    assert_eq!(new_api["apiVersion"], "events.k8s.io/v1");
+}
