@@ -6,7 +6,7 @@ CARGO ?= cargo
 STATE_DIR ?= $(CURDIR)/.kubeoxide
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help deps build build-debug test lint fmt-check clippy unit bench up down status clean
+.PHONY: help deps build build-debug test lint fmt-check clippy unit e2e bench up down status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -31,7 +31,11 @@ lint: fmt-check clippy ## cargo fmt --check and clippy -D warnings
 unit:
 	$(CARGO) test --workspace --no-fail-fast
 
-test: deps lint unit ## the whole suite: lint, unit, integration and e2e tests
+e2e: ## end-to-end checks of the cluster scripts, on debug binaries and free loopback ports
+	$(CARGO) build --workspace --bins
+	@set -e; for t in e2e/*.sh; do echo "== $$t"; BIN=target/debug bash $$t; done
+
+test: deps lint unit e2e ## the whole suite: lint, unit, integration and e2e tests
 
 bench: deps build ## every component's benchmark beside its reference
 	bash hack/bench.sh

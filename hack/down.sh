@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
-components=(etcd-shim)
+components=(etcd-shim kube-apiserver)
 if [[ ${1:-} == --status ]]; then
   for c in "${components[@]}"; do
     if is_running "$c"; then echo "$c: running (pid $(cat "$RUN_DIR/$c.pid"))"; else echo "$c: stopped"; fi
