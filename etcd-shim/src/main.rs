@@ -1,6 +1,7 @@
 //! `etcd-shim`: flags → config → run.
 
 use clap::Parser;
+use component_base::signals::Shutdown;
 use etcd_shim::config::Config;
 
 fn main() -> std::process::ExitCode {
@@ -19,28 +20,19 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match rt.block_on(etcd_shim::run::run(cfg, shutdown_signal())) {
+    let served = rt.block_on(async {
+        let shutdown =
+            Shutdown::on_signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        etcd_shim::run::run(cfg, async move { shutdown.wait().await })
+            .await
+            .map_err(|e| e.to_string())
+    });
+    match served {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
             eprintln!("etcd-shim: {e}");
             std::process::ExitCode::FAILURE
         }
-    }
-}
-
-/// SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
     }
 }

@@ -948,6 +948,41 @@ async fn http_health_and_version() {
     assert_eq!(answers[0], (200, r#"{"health":"true"}"#.to_string()));
 }
 
+/// The house endpoints every kubeoxide daemon serves (shim only: etcd 3.4 has no /livez).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn house_health_and_metrics_endpoints() {
+    let server = Server::start(Kind::Shim);
+    let mut client = server.client().await;
+    let put = client.put("metrics-key", "v", None).await.unwrap();
+    let revision = put.header().unwrap().revision();
+    let ep = server.endpoint.clone();
+    let (livez, readyz, metrics) = tokio::task::spawn_blocking(move || {
+        (
+            http_get(&ep, "/livez"),
+            http_get(&ep, "/readyz?verbose"),
+            http_get(&ep, "/metrics"),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(livez, (200, "ok".to_string()));
+    assert_eq!(readyz.0, 200);
+    assert!(readyz.1.contains("[+]store ok"), "{}", readyz.1);
+    assert_eq!(metrics.0, 200);
+    let expected = format!("etcd_debugging_mvcc_current_revision {revision}");
+    assert!(metrics.1.lines().any(|l| l == expected), "{}", metrics.1);
+    assert!(
+        metrics.1.contains("etcd_server_has_leader 1"),
+        "{}",
+        metrics.1
+    );
+    assert!(
+        metrics.1.contains("process_resident_memory_bytes"),
+        "{}",
+        metrics.1
+    );
+}
+
 /// Two sibling nested txns may put and then delete the same key in one revision (etcd's
 /// duplicate-key check does not compare siblings); the delete event's prev_kv is the value
 /// before the txn, while the DeleteRange response shows the txn's own put.
