@@ -9,7 +9,7 @@ packages=(
   etcd-server         # real etcd 3.4: the differential tests' and benchmarks' reference
   etcd-client         # etcdctl: the shim must work with it
   iproute2 iptables   # network namespaces and service rules
-  python3             # shared/bench/apiload.py
+  python3 python3-pip # shared/bench/apiload.py; the Python client test (pip installs `kubernetes`)
   procps              # ps/pkill-free PID checks in scripts
 )
 

@@ -88,7 +88,7 @@ pub async fn build(
         }
     }));
     let metrics = Metrics::new();
-    let requests = server::request_counter(&metrics)?;
+    crate::metrics::register(&metrics)?;
 
     let service_cidr = opts
         .service_cluster_ip_range
@@ -113,7 +113,6 @@ pub async fn build(
         health,
         metrics,
         server_address: SocketAddr::new(opts.advertised_address(), opts.secure_port).to_string(),
-        requests,
     };
     Ok(Arc::new(api))
 }
@@ -226,6 +225,12 @@ pub async fn run(opts: Options) -> Result<(), AppError> {
     let api = build(&opts, client_ca).await?;
     bootstrap(&api, &shutdown).await?;
     api.registry.start_caches().await;
+    if !opts.etcd_compaction_interval.is_zero() {
+        tokio::spawn(crate::compactor::run(
+            api.storage.clone(),
+            opts.etcd_compaction_interval,
+        ));
+    }
     let addr = SocketAddr::new(opts.bind_address, opts.secure_port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

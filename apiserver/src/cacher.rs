@@ -11,7 +11,7 @@ use serde_json::Value;
 use tokio::sync::{broadcast, watch, OnceCell};
 
 use crate::status::ApiError;
-use crate::storage::{Kv, Storage, WatchBatch, WatchEventKind};
+use crate::storage::{Kv, Storage, StorageError, WatchBatch, WatchEventKind};
 
 /// How many events each resource keeps for watches that resume from a revision.
 const HISTORY: usize = 1024;
@@ -71,6 +71,8 @@ pub struct Subscription {
 /// The watch cache of one resource; started on first use.
 pub struct Cacher {
     storage: Storage,
+    /// The `resource` label of `apiserver_storage_objects` (`plural` or `plural.group`).
+    resource: String,
     /// Applied to every decoded object (storage version → served version).
     from_storage: Option<fn(&mut Value)>,
     prefix: String,
@@ -92,6 +94,7 @@ impl Cacher {
     /// A cache of every key under `prefix` (not started).
     pub fn new(
         storage: Storage,
+        resource: String,
         prefix: String,
         from_storage: Option<fn(&mut Value)>,
     ) -> Arc<Self> {
@@ -99,6 +102,7 @@ impl Cacher {
         let (revision, _) = watch::channel(0);
         Arc::new(Cacher {
             storage,
+            resource,
             from_storage,
             prefix,
             state: Mutex::new(State {
@@ -158,6 +162,7 @@ impl Cacher {
                 _ => break,
             }
         }
+        crate::metrics::set_storage_objects(&self.resource, objects.len());
         let mut state = self.lock();
         state.objects = objects;
         state.revision = revision;
@@ -241,6 +246,7 @@ impl Cacher {
             revision,
         });
         state.revision = revision;
+        crate::metrics::set_storage_objects(&self.resource, state.objects.len());
         state.history.push_back(event.clone());
         while state.history.len() > HISTORY {
             if let Some(old) = state.history.pop_front() {
@@ -276,48 +282,189 @@ impl Cacher {
         start: Start,
     ) -> Result<Subscription, ApiError> {
         self.ensure_started().await?;
+        let (mut sub, replay) = self.subscribe_locked(prefix, start);
+        if let Some((rev, oldest)) = replay {
+            // Older than the window (e.g. a client resuming across an apiserver restart):
+            // replay from etcd's history, then continue live after the cache's revision.
+            let changes = self
+                .replay(prefix, rev, sub.revision)
+                .await
+                .map_err(|e| match e {
+                    StorageError::Compacted { .. } => {
+                        ApiError::expired(format!("too old resource version: {rev} ({oldest})"))
+                    }
+                    other => ApiError::internal(other),
+                })?;
+            sub.backlog = changes
+                .into_iter()
+                .map(|(kind, kv, prev)| self.replayed(kind, kv, prev))
+                .collect::<Result<Vec<_>, _>>()?;
+        }
+        Ok(sub)
+    }
+
+    /// The subscription as far as memory can serve it, and (start, oldest) when the start is
+    /// older than the window and its backlog must come from etcd.
+    fn subscribe_locked(&self, prefix: &str, start: Start) -> (Subscription, Option<(i64, i64)>) {
         let state = self.lock();
         let live = self.fanout.subscribe();
         let in_prefix = |k: &String| k.starts_with(prefix);
+        let mut sub = Subscription {
+            initial: Vec::new(),
+            backlog: Vec::new(),
+            revision: state.revision,
+            live,
+        };
         match start {
-            Start::Initial => Ok(Subscription {
-                initial: state
+            Start::Initial => {
+                sub.initial = state
                     .objects
                     .range(prefix.to_string()..)
                     .take_while(|(k, _)| in_prefix(k))
                     .map(|(_, v)| v.clone())
-                    .collect(),
-                backlog: Vec::new(),
-                revision: state.revision,
-                live,
-            }),
-            Start::Now => Ok(Subscription {
-                initial: Vec::new(),
-                backlog: Vec::new(),
-                revision: state.revision,
-                live,
-            }),
-            Start::After(rev) => {
-                if rev < state.oldest {
-                    return Err(ApiError::expired(format!(
-                        "too old resource version: {rev} ({})",
-                        state.oldest
-                    )));
-                }
-                Ok(Subscription {
-                    initial: Vec::new(),
-                    backlog: state
-                        .history
-                        .iter()
-                        .filter(|e| e.revision > rev && in_prefix(&e.key))
-                        .cloned()
-                        .collect(),
-                    // Live events at or below `rev` are skipped by the reader, so a start
-                    // ahead of the cache needs no wait.
-                    revision: state.revision.max(rev),
-                    live,
-                })
+                    .collect();
             }
+            Start::Now => {}
+            Start::After(rev) if rev < state.oldest => return (sub, Some((rev, state.oldest))),
+            Start::After(rev) => {
+                sub.backlog = state
+                    .history
+                    .iter()
+                    .filter(|e| e.revision > rev && in_prefix(&e.key))
+                    .cloned()
+                    .collect();
+                // Live events at or below `rev` are skipped by the reader, so a start ahead of
+                // the cache needs no wait.
+                sub.revision = state.revision.max(rev);
+            }
+        }
+        (sub, None)
+    }
+
+    /// Every key under `prefix` at `revision`.
+    async fn list_at(
+        &self,
+        prefix: &str,
+        revision: i64,
+    ) -> Result<BTreeMap<String, Kv>, StorageError> {
+        let mut out = BTreeMap::new();
+        let mut start = String::new();
+        loop {
+            let page = self
+                .storage
+                .list(prefix, &start, revision, RELIST_PAGE)
+                .await?;
+            let next = page.kvs.last().map(|kv| format!("{}\u{0}", kv.key));
+            out.extend(page.kvs.into_iter().map(|kv| (kv.key.clone(), kv)));
+            match next {
+                Some(next) if page.more => start = next,
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// The changes under `prefix` between revisions `from` and `to`, read from etcd's MVCC
+    /// history as the difference of the two states, oldest first: (kind, the key's value,
+    /// its value at `from`). A deleted key carries its last value and the revision `to`.
+    async fn replay(
+        &self,
+        prefix: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(WatchEventKind, Kv, Option<Kv>)>, StorageError> {
+        let before = self.list_at(prefix, from).await?;
+        let mut after = self.list_at(prefix, to).await?;
+        let mut events = Vec::new();
+        for (key, old) in &before {
+            match after.get(key) {
+                // Deleted (and maybe re-created since): the old object goes first.
+                Some(new) if new.create_revision == old.create_revision => {}
+                Some(new) => events.push((
+                    WatchEventKind::Delete,
+                    Kv {
+                        mod_revision: new.create_revision,
+                        ..old.clone()
+                    },
+                    Some(old.clone()),
+                )),
+                None => events.push((
+                    WatchEventKind::Delete,
+                    Kv {
+                        mod_revision: to,
+                        ..old.clone()
+                    },
+                    Some(old.clone()),
+                )),
+            }
+        }
+        for (key, new) in std::mem::take(&mut after) {
+            if new.mod_revision <= from {
+                continue;
+            }
+            let prev = before
+                .get(&key)
+                .filter(|old| old.create_revision == new.create_revision)
+                .cloned();
+            events.push((WatchEventKind::Put, new, prev));
+        }
+        // By revision; a delete before the re-creation that shares its revision.
+        events.sort_by_key(|(kind, kv, _)| (kv.mod_revision, *kind != WatchEventKind::Delete));
+        Ok(events)
+    }
+
+    /// A replayed change as the cache would have recorded it.
+    fn replayed(
+        &self,
+        kind: WatchEventKind,
+        kv: Kv,
+        prev: Option<Kv>,
+    ) -> Result<Arc<CacheEvent>, ApiError> {
+        let prev = prev.map(|p| self.decode(&p).map(Arc::new)).transpose()?;
+        let revision = kv.mod_revision;
+        let obj = match (kind, &prev) {
+            (WatchEventKind::Delete, Some(prev)) => {
+                let mut gone = (**prev).clone();
+                crate::object::set_meta(&mut gone, "resourceVersion", revision.to_string());
+                Arc::new(gone)
+            }
+            _ => Arc::new(self.decode(&kv)?),
+        };
+        Ok(Arc::new(CacheEvent {
+            kind,
+            key: kv.key,
+            obj,
+            prev,
+            revision,
+        }))
+    }
+
+    /// Waits (at most `wait`) until `revision` exists, as upstream's
+    /// `waitUntilFreshAndBlock`; a revision still ahead of etcd then is upstream's 504 "Too
+    /// large resource version". etcd's own revision decides, not only the cache's: a cache
+    /// whose keys have not changed lately is behind the global revision without being stale.
+    pub async fn wait_until_fresh(
+        self: &Arc<Self>,
+        revision: i64,
+        wait: Duration,
+    ) -> Result<(), ApiError> {
+        self.ensure_started().await?;
+        if self.revision() >= revision {
+            return Ok(());
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let current = self
+                .storage
+                .current_revision()
+                .await
+                .map_err(ApiError::internal)?;
+            if current >= revision {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(ApiError::too_large_resource_version(revision, current));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

@@ -9,9 +9,11 @@
 pub mod app;
 pub mod cacher;
 pub mod codec;
+pub mod compactor;
 pub mod componentstatus;
 pub mod discovery;
 pub mod handlers;
+pub mod metrics;
 pub mod object;
 pub mod options;
 pub mod pipeline;

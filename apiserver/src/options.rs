@@ -13,7 +13,9 @@ use component_base::logs::LogOptions;
     about = "The Kubernetes API server validates and configures data for the api objects which \
              include pods, services, replicationcontrollers, and others. The API Server services \
              REST operations and provides the frontend to the cluster's shared state through \
-             which all other components interact."
+             which all other components interact.",
+    // As with upstream's pflag, a repeated flag takes its last value.
+    args_override_self = true
 )]
 pub struct Options {
     /// The port on which to serve HTTPS with authentication and authorization. It cannot be
@@ -91,6 +93,16 @@ pub struct Options {
         help_heading = "Etcd flags"
     )]
     pub etcd_prefix: String,
+
+    /// The interval of compaction requests. If 0, the compaction request from apiserver is
+    /// disabled.
+    #[arg(
+        long = "etcd-compaction-interval",
+        default_value = "5m0s",
+        value_parser = parse_duration,
+        help_heading = "Etcd flags"
+    )]
+    pub etcd_compaction_interval: std::time::Duration,
 
     /// A CIDR notation IP range from which to assign service cluster IPs. This must not
     /// overlap with any IP ranges assigned to nodes or pods. Max of two dual-stack CIDRs is
@@ -178,6 +190,43 @@ impl Options {
     }
 }
 
+/// Parses a Go duration (`5m0s`, `1h30m`, `300ms`, `0`), as upstream's duration flags take.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("invalid duration {text:?}");
+    if text == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    let mut rest = text;
+    let mut nanos: u128 = 0;
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .ok_or_else(bad)?;
+        let number: f64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale: f64 = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return Err(bad()),
+        };
+        rest = &rest[unit_len..];
+        nanos += (number * scale) as u128;
+    }
+    u64::try_from(nanos)
+        .map(std::time::Duration::from_nanos)
+        .map_err(|_| bad())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +243,7 @@ mod tests {
         assert_eq!(o.secure_port, 6443);
         assert_eq!(o.bind_address.to_string(), "0.0.0.0");
         assert_eq!(o.etcd_prefix, "/registry");
+        assert_eq!(o.etcd_compaction_interval.as_secs(), 300);
         assert_eq!(o.node_port_range().unwrap(), (30000, 32767));
         assert!(o.anonymous_auth);
         assert!(matches!(o.validate(), Err(OptionsError::NoEtcdServers)));
@@ -225,5 +275,29 @@ mod tests {
             bad.validate(),
             Err(OptionsError::NodePortRange(_))
         ));
+    }
+
+    #[test]
+    fn go_durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("5m0s"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        for bad in ["", "5", "5x", "m", "-1s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        let o = parse(&["--etcd-compaction-interval=0"]);
+        assert!(o.etcd_compaction_interval.is_zero());
+        // pflag: a repeated scalar flag takes its last value, a repeated list flag appends.
+        let o = parse(&[
+            "--secure-port=1",
+            "--secure-port=2",
+            "--etcd-servers=http://a:1",
+            "--etcd-servers=http://b:1,http://c:1",
+        ]);
+        assert_eq!(o.secure_port, 2);
+        assert_eq!(o.etcd_servers, ["http://a:1", "http://b:1", "http://c:1"]);
     }
 }

@@ -11,7 +11,6 @@ use component_base::metrics::Metrics;
 use component_base::signals::Shutdown;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use prometheus::IntCounterVec;
 use rustls::ServerConfig;
 use rustls_pki_types::CertificateDer;
 use tokio::net::TcpListener;
@@ -22,7 +21,6 @@ use crate::pipeline::admission::AdmissionChain;
 use crate::pipeline::authn::AuthenticatorChain;
 use crate::pipeline::authz::Authorizer;
 use crate::registry::Registry;
-use crate::request_info::RequestInfo;
 use crate::storage::Storage;
 
 /// What one TLS connection tells about its client.
@@ -47,37 +45,6 @@ pub struct ApiServer {
     pub metrics: Metrics,
     /// `host:port` published in `/api`'s `serverAddressByClientCIDRs`.
     pub server_address: String,
-    pub requests: IntCounterVec,
-}
-
-impl ApiServer {
-    /// Counts a finished request (`apiserver_request_total`).
-    pub fn count(&self, info: &RequestInfo, code: u16) {
-        let verb = info.verb.to_ascii_uppercase();
-        self.requests
-            .with_label_values(&[
-                verb.as_str(),
-                info.api_group.as_str(),
-                info.api_version.as_str(),
-                info.resource.as_str(),
-                info.subresource.as_str(),
-                &code.to_string(),
-            ])
-            .inc();
-    }
-}
-
-/// `apiserver_request_total`, registered with the process's metrics.
-pub fn request_counter(metrics: &Metrics) -> Result<IntCounterVec, prometheus::Error> {
-    let counter = IntCounterVec::new(
-        prometheus::Opts::new(
-            "apiserver_request_total",
-            "Counter of apiserver requests broken out for each verb, group, version, resource, subresource and HTTP response code.",
-        ),
-        &["verb", "group", "version", "resource", "subresource", "code"],
-    )?;
-    metrics.registry().register(Box::new(counter.clone()))?;
-    Ok(counter)
 }
 
 /// Accepts TLS connections on `listener` until `shutdown` fires.

@@ -226,6 +226,34 @@ impl ApiError {
         )
     }
 
+    /// 429 `TooManyRequests` with one cause (e.g. an eviction a disruption budget refuses).
+    pub fn too_many_requests(message: impl Into<String>, cause_type: &str, cause: &str) -> Self {
+        Self::new(429, "TooManyRequests", message)
+            .with_details(json!({"causes": [{"reason": cause_type, "message": cause}]}))
+    }
+
+    /// 403 for a refusal that is not about the user's permissions.
+    pub fn forbidden_plain(what: Qualified<'_>, name: &str, reason: &str) -> Self {
+        Self::new(
+            403,
+            "Forbidden",
+            format!("{} \"{name}\" is forbidden: {reason}", what.display()),
+        )
+        .with_details(json!({"name": name, "group": what.group, "kind": what.resource}))
+    }
+
+    /// 504 for a `resourceVersion` the storage has not reached (upstream's
+    /// `NewTooLargeResourceVersionError`).
+    pub fn too_large_resource_version(requested: i64, current: i64) -> Self {
+        Self::new(
+            504,
+            "Timeout",
+            format!("Timeout: Too large resource version: {requested}, current: {current}"),
+        )
+        .with_details(json!({"causes": [{"reason": "ResourceVersionTooLarge",
+            "message": "Too large resource version"}], "retryAfterSeconds": 1}))
+    }
+
     /// 500 with the cause in `details.causes`.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let cause = cause.to_string();

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Cluster, Who, ADMIN_TOKEN};
+use common::{Backend, Cluster, Who, ADMIN_TOKEN};
 use serde_json::{json, Value};
 
 const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
@@ -383,8 +383,17 @@ async fn namespace_lifecycle_and_cluster_scope() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pagination_with_continue() {
-    let c = Cluster::start();
+async fn pagination_with_continue_on_etcd() {
+    pagination_with_continue(Backend::Etcd).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagination_with_continue_on_shim() {
+    pagination_with_continue(Backend::Shim).await;
+}
+
+async fn pagination_with_continue(backend: Backend) {
+    let c = Cluster::start_on(backend);
     let base = "/api/v1/namespaces/default/configmaps";
     for i in 0..5 {
         let r = c
@@ -446,8 +455,17 @@ async fn pagination_with_continue() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn watch_streams_changes() {
-    let c = Cluster::start();
+async fn watch_streams_changes_on_etcd() {
+    watch_streams_changes(Backend::Etcd).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_streams_changes_on_shim() {
+    watch_streams_changes(Backend::Shim).await;
+}
+
+async fn watch_streams_changes(backend: Backend) {
+    let c = Cluster::start_on(backend);
     let base = "/api/v1/namespaces/default/configmaps";
     assert_eq!(
         c.admin("POST", base, Some(configmap("before", json!({}))))
@@ -516,13 +534,7 @@ async fn watch_streams_changes() {
     // timeoutSeconds closes the stream.
     assert!(initial.next(Duration::from_secs(6)).await.is_none());
 
-    // A start older than the cache's window: HTTP 200, then an in-stream 410 Expired.
-    let mut expired = c.watch(&format!("{base}?watch=1&resourceVersion=1")).await;
-    let err = expired.next(wait).await.expect("error event");
-    assert_eq!(err["type"], "ERROR");
-    assert_eq!(err["object"]["code"], 410);
-    assert_eq!(err["object"]["reason"], "Expired");
-    assert!(expired.next(wait).await.is_none());
+    // (A start older than etcd's compacted history: tests/storage.rs.)
 
     let mut bookmarks = c
         .watch(&format!("{base}?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan"))
@@ -590,7 +602,7 @@ async fn table_output() {
         .iter()
         .filter_map(|c| c["name"].as_str())
         .collect();
-    assert_eq!(cols, ["Name", "Age"]);
+    assert_eq!(cols, ["Name", "Created At"]);
     let nodes = c
         .request(
             Who::Admin,
@@ -658,4 +670,248 @@ async fn malformed_bodies_never_crash() {
         .request(Who::Anonymous, "GET", "/healthz", &[], None)
         .await;
     assert_eq!(health.status, 200);
+}
+
+/// `allowWatchBookmarks`: a BOOKMARK carrying the current revision arrives before
+/// `timeoutSeconds` ends the stream (upstream sends one 2 s before the deadline, and every
+/// minute); without the option, none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_bookmarks_before_timeout() {
+    let c = Cluster::start();
+    let base = "/api/v1/namespaces/default/configmaps";
+    let list = c.admin("GET", base, None).await.json();
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut with = c
+        .watch(&format!(
+            "{base}?watch=1&resourceVersion={rv}&allowWatchBookmarks=true&timeoutSeconds=8"
+        ))
+        .await;
+    let mut without = c
+        .watch(&format!(
+            "{base}?watch=1&resourceVersion={rv}&timeoutSeconds=8"
+        ))
+        .await;
+    let made = c
+        .admin("POST", base, Some(configmap("bm", json!({}))))
+        .await
+        .json();
+    let made_rv: i64 = made["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let mut events = Vec::new();
+    while let Some(ev) = with.next(Duration::from_secs(30)).await {
+        events.push(ev);
+    }
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["ADDED", "BOOKMARK"], "{events:?}");
+    let b = &events[1]["object"];
+    assert_eq!(b["kind"], "ConfigMap");
+    assert_eq!(b["apiVersion"], "v1");
+    let b_rv: i64 = b["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(b_rv >= made_rv, "bookmark {b_rv} behind {made_rv}");
+
+    let mut plain = Vec::new();
+    while let Some(ev) = without.next(Duration::from_secs(30)).await {
+        plain.push(ev["type"].as_str().unwrap().to_string());
+    }
+    assert_eq!(plain, ["ADDED"]);
+}
+
+/// The value of one series line (`name{labels} value`) in a Prometheus text page.
+fn series(text: &str, name_and_labels: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name_and_labels)?.trim().parse().ok())
+}
+
+/// `/metrics` carries upstream's series with upstream's labels, and they move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_series() {
+    let c = Cluster::start();
+    let base = "/api/v1/namespaces/default/configmaps";
+    let created = c
+        .admin("POST", base, Some(configmap("m1", json!({}))))
+        .await;
+    assert_eq!(created.status, 201);
+    assert_eq!(c.admin("GET", base, None).await.status, 200);
+    assert_eq!(
+        c.admin("GET", &format!("{base}/missing"), None)
+            .await
+            .status,
+        404
+    );
+    let _watch = c.watch(&format!("{base}?watch=1")).await;
+
+    let text = c.admin("GET", "/metrics", None).await.text();
+    let post = r#"apiserver_request_total{code="201",component="apiserver",dry_run="",group="",resource="configmaps",scope="namespace",subresource="",verb="POST",version="v1"}"#;
+    assert_eq!(series(&text, post), Some(1.0), "{text}");
+    let missing = r#"apiserver_request_total{code="404",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="GET",version="v1"}"#;
+    assert_eq!(series(&text, missing), Some(1.0), "{text}");
+    let list = r#"apiserver_request_duration_seconds_count{component="apiserver",dry_run="",group="",resource="configmaps",scope="namespace",subresource="",verb="LIST",version="v1"}"#;
+    assert_eq!(series(&text, list), Some(1.0), "{text}");
+    let watchers = r#"apiserver_registered_watchers{group="",kind="ConfigMap",version="v1"}"#;
+    assert_eq!(series(&text, watchers), Some(1.0), "{text}");
+    let namespaces = r#"apiserver_storage_objects{resource="namespaces"}"#;
+    assert_eq!(series(&text, namespaces), Some(4.0), "{text}");
+
+    // The object count follows creates and deletes (upstream polls; ours is live, so wait
+    // for either).
+    let configmaps = r#"apiserver_storage_objects{resource="configmaps"}"#;
+    let before = series(&text, configmaps).expect("configmaps count");
+    assert!(before >= 1.0, "{text}");
+    assert_eq!(
+        c.admin("DELETE", &format!("{base}/m1"), None).await.status,
+        200
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = c.admin("GET", "/metrics", None).await.text();
+        if series(&text, configmaps) == Some(before - 1.0) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// DELETE of a collection honours label and field selectors, answers the deleted objects as a
+/// list, and refuses a field upstream cannot select on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletecollection_with_selectors() {
+    let c = Cluster::start();
+    let base = "/api/v1/namespaces/default/configmaps";
+    for (name, app) in [("a", "x"), ("b", "x"), ("c", "y")] {
+        let mut cm = configmap(name, json!({}));
+        cm["metadata"]["labels"] = json!({"app": app});
+        assert_eq!(c.admin("POST", base, Some(cm)).await.status, 201);
+    }
+    let names = |v: &Value| -> Vec<String> {
+        let mut n: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    let r = c
+        .admin("DELETE", &format!("{base}?labelSelector=app%3Dx"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = r.json();
+    assert_eq!(r["kind"], "ConfigMapList");
+    assert_eq!(names(&r), ["a", "b"]);
+    let left = c.admin("GET", base, None).await.json();
+    assert_eq!(names(&left), ["c"]);
+
+    let bad = c
+        .admin(
+            "DELETE",
+            &format!("{base}?fieldSelector=spec.foo%3D1"),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert_eq!(names(&c.admin("GET", base, None).await.json()), ["c"]);
+
+    let r = c
+        .admin(
+            "DELETE",
+            &format!("{base}?fieldSelector=metadata.name%3Dc"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(names(&r), ["c"]);
+    assert!(names(&c.admin("GET", base, None).await.json()).is_empty());
+}
+
+/// One watch cache fans out to many watchers: 400 concurrent watches of one collection all
+/// get the same event, `apiserver_registered_watchers` counts them, and the count falls back
+/// when they leave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watch_fan_out_to_many_watchers() {
+    const WATCHERS: usize = 400;
+    let c = Cluster::start();
+    let base = "/api/v1/namespaces/default/configmaps";
+    let rv = c.admin("GET", base, None).await.json()["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("{base}?watch=1&resourceVersion={rv}");
+    let mut watches = Vec::new();
+    for chunk in 0..WATCHERS / 50 {
+        let opened = (0..50).map(|_| c.watch(&path));
+        watches.extend(futures::future::join_all(opened).await);
+        assert_eq!(watches.len(), (chunk + 1) * 50);
+    }
+    let gauge = r#"apiserver_registered_watchers{group="",kind="ConfigMap",version="v1"}"#;
+    let text = c.admin("GET", "/metrics", None).await.text();
+    assert_eq!(series(&text, gauge), Some(WATCHERS as f64), "{text}");
+
+    let created = c
+        .admin("POST", base, Some(configmap("fan", json!({}))))
+        .await
+        .json();
+    let reads = watches
+        .iter_mut()
+        .map(|w| async { w.next(Duration::from_secs(60)).await });
+    let events = futures::future::join_all(reads).await;
+    for ev in &events {
+        let ev = ev.as_ref().expect("every watcher gets the event");
+        assert_eq!(ev["type"], "ADDED");
+        assert_eq!(
+            ev["object"]["metadata"]["resourceVersion"],
+            created["metadata"]["resourceVersion"]
+        );
+    }
+
+    drop(watches);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = c.admin("GET", "/metrics", None).await.text();
+        if series(&text, gauge) == Some(0.0) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Health endpoints: per-check sub-paths, `?verbose` listing, unknown checks 404, open to
+/// anonymous users.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_sub_paths() {
+    let c = Cluster::start();
+    for path in [
+        "/livez/etcd",
+        "/readyz/etcd",
+        "/healthz/etcd",
+        "/livez/ping",
+    ] {
+        let r = c.request(Who::Anonymous, "GET", path, &[], None).await;
+        assert_eq!((r.status, r.text().as_str()), (200, "ok"), "{path}");
+    }
+    let verbose = c
+        .request(Who::Anonymous, "GET", "/livez?verbose", &[], None)
+        .await;
+    assert_eq!(verbose.status, 200);
+    let text = verbose.text();
+    assert!(text.contains("[+]ping ok"), "{text}");
+    assert!(text.contains("[+]etcd ok"), "{text}");
+    assert!(text.trim_end().ends_with("livez check passed"), "{text}");
+    let missing = c
+        .request(Who::Anonymous, "GET", "/livez/nope", &[], None)
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.text());
 }

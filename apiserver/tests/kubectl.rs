@@ -402,3 +402,237 @@ fn kubectl_typed_create_commands() {
         );
     }
 }
+
+/// Splits kubectl's table output into cells (columns are separated by 2+ spaces).
+fn table_lines(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// `kubectl get -o wide` prints upstream's headers and cells for objects made with
+/// `kubectl create -f` (the AGE cell left out).
+#[test]
+fn kubectl_get_wide_matches_upstream() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    let manifest = c.dir.path().join("objects.yaml");
+    std::fs::write(
+        &manifest,
+        r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: app
+    image: nginx
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: tick
+spec:
+  schedule: "@hourly"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: c
+            image: busybox
+---
+apiVersion: v1
+kind: Event
+metadata:
+  name: p.pulled
+involvedObject:
+  kind: Pod
+  name: p
+  namespace: default
+  fieldPath: spec.containers{app}
+reason: Pulled
+message: pulled the image
+type: Normal
+count: 2
+source:
+  component: kubelet
+  host: node-1
+firstTimestamp: "2020-01-01T00:00:00Z"
+lastTimestamp: "2020-01-01T00:00:00Z"
+"#,
+    )
+    .unwrap();
+    // No OpenAPI document is served yet, so client-side validation is off.
+    ok(
+        &c,
+        &[
+            "create",
+            "--validate=false",
+            "-f",
+            &manifest.display().to_string(),
+        ],
+    );
+
+    let age = |line: &[String], header: &[String]| -> Vec<String> {
+        header
+            .iter()
+            .zip(line)
+            .filter(|(h, _)| h.as_str() != "AGE")
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+
+    let pods = table_lines(&ok(&c, &["get", "pods", "-o", "wide"]));
+    assert_eq!(
+        pods[0],
+        [
+            "NAME",
+            "READY",
+            "STATUS",
+            "RESTARTS",
+            "AGE",
+            "IP",
+            "NODE",
+            "NOMINATED NODE",
+            "READINESS GATES"
+        ]
+    );
+    assert_eq!(
+        age(&pods[1], &pods[0]),
+        ["p", "0/1", "Pending", "0", "<none>", "<none>", "<none>", "<none>"]
+    );
+
+    let deploy = table_lines(&ok(&c, &["get", "deployments", "-o", "wide"]));
+    assert_eq!(
+        deploy[0],
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(
+        age(&deploy[1], &deploy[0]),
+        ["web", "0/3", "0", "0", "app", "nginx:1.27", "app=web"]
+    );
+
+    let svc = table_lines(&ok(&c, &["get", "service", "web", "-o", "wide"]));
+    assert_eq!(
+        svc[0],
+        [
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+            "SELECTOR"
+        ]
+    );
+    let row = age(&svc[1], &svc[0]);
+    assert_eq!(
+        [&row[..2], &row[3..]].concat(),
+        ["web", "ClusterIP", "<none>", "80/TCP", "app=web"]
+    );
+
+    let cj = table_lines(&ok(&c, &["get", "cronjobs", "-o", "wide"]));
+    assert_eq!(
+        cj[0],
+        [
+            "NAME",
+            "SCHEDULE",
+            "TIMEZONE",
+            "SUSPEND",
+            "ACTIVE",
+            "LAST SCHEDULE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(
+        age(&cj[1], &cj[0]),
+        ["tick", "@hourly", "<none>", "False", "0", "<none>", "c", "busybox", "<none>"]
+    );
+
+    let events = table_lines(&ok(&c, &["get", "events", "-o", "wide"]));
+    assert_eq!(
+        events[0],
+        [
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME"
+        ]
+    );
+    let row = &events[1];
+    assert_eq!(
+        [&row[1..7], &row[8..]].concat(),
+        [
+            "Normal",
+            "Pulled",
+            "pod/p",
+            "spec.containers{app}",
+            "kubelet, node-1",
+            "pulled the image",
+            "2",
+            "p.pulled"
+        ]
+    );
+
+    // Without -o wide, only the priority-0 columns.
+    let plain = table_lines(&ok(&c, &["get", "pods"]));
+    assert_eq!(plain[0], ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+}

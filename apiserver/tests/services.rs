@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::Cluster;
+use std::collections::BTreeSet;
+
+use common::{Backend, Cluster, Opts};
 use serde_json::{json, Value};
 
 fn svc(name: &str, spec: Value) -> Value {
@@ -172,4 +174,91 @@ async fn cluster_ip_and_node_port_allocation() {
         )
         .await;
     assert_eq!(reuse.status, 201, "{}", reuse.text());
+}
+
+/// Many services created at the same moment never share a ClusterIP or a NodePort: a tiny
+/// range (13 free addresses, 13 node ports) is filled exactly by concurrent creates, and the
+/// next one is refused as upstream refuses a full range.
+async fn concurrent_allocation_is_unique(backend: Backend) {
+    let c = Cluster::start_opts(Opts {
+        backend,
+        apiserver_args: vec![
+            "--service-cluster-ip-range=10.96.0.0/28".to_string(),
+            "--service-node-port-range=30000-30012".to_string(),
+        ],
+        ..Opts::default()
+    });
+    let base = "/api/v1/namespaces/default/services";
+    let creates = (0..13).map(|i| {
+        let c = &c;
+        async move {
+            c.admin(
+                "POST",
+                base,
+                Some(svc(
+                    &format!("s{i}"),
+                    json!({"type": "NodePort", "ports": [{"port": 80}]}),
+                )),
+            )
+            .await
+        }
+    });
+    let results = futures::future::join_all(creates).await;
+    let mut ips = BTreeSet::new();
+    let mut ports = BTreeSet::new();
+    for r in &results {
+        assert_eq!(r.status, 201, "{}", r.text());
+        let s = r.json();
+        let ip = s["spec"]["clusterIP"].as_str().unwrap().to_string();
+        assert!(ip.starts_with("10.96.0.") && ip != "10.96.0.1", "{ip}");
+        assert!(ips.insert(ip.clone()), "ClusterIP {ip} handed out twice");
+        let port = s["spec"]["ports"][0]["nodePort"].as_i64().unwrap();
+        assert!((30000..=30012).contains(&port), "{port}");
+        assert!(ports.insert(port), "NodePort {port} handed out twice");
+    }
+    // What is stored agrees with what was answered.
+    let list = c.admin("GET", base, None).await.json();
+    let stored: BTreeSet<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["metadata"]["name"] != "kubernetes")
+        .map(|s| s["spec"]["clusterIP"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(stored, ips);
+
+    let full = c
+        .admin(
+            "POST",
+            base,
+            Some(svc("one-too-many", json!({"ports": [{"port": 80}]}))),
+        )
+        .await;
+    assert_eq!(full.status, 500, "{}", full.text());
+    assert!(full.text().contains("range is full"), "{}", full.text());
+    // Deleting one frees exactly its address for the next service.
+    let freed = results[3].json()["spec"]["clusterIP"].clone();
+    assert_eq!(
+        c.admin("DELETE", &format!("{base}/s3"), None).await.status,
+        200
+    );
+    let again = c
+        .admin(
+            "POST",
+            base,
+            Some(svc("again", json!({"ports": [{"port": 80}]}))),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.json()["spec"]["clusterIP"], freed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_allocation_is_unique_on_etcd() {
+    concurrent_allocation_is_unique(Backend::Etcd).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_allocation_is_unique_on_shim() {
+    concurrent_allocation_is_unique(Backend::Shim).await;
 }

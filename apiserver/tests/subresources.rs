@@ -255,3 +255,196 @@ async fn events_are_shared_between_apis() {
     assert_eq!(new_api["regarding"]["name"], "web");
     assert_eq!(new_api["apiVersion"], "events.k8s.io/v1");
 }
+
+/// `propagationPolicy` on DELETE: Foreground and Orphan hold the object with the garbage
+/// collector's finalizer, Background deletes at once, batch/v1 Jobs orphan by default (as
+/// upstream keeps for compatibility), and the object goes when its last finalizer does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn propagation_policies() {
+    let c = Cluster::start();
+    let cms = "/api/v1/namespaces/default/configmaps";
+    for name in ["fg", "or", "bg", "plain"] {
+        let cm = json!({"metadata": {"name": name}});
+        assert_eq!(c.admin("POST", cms, Some(cm)).await.status, 201);
+    }
+    let fg = c
+        .admin(
+            "DELETE",
+            &format!("{cms}/fg"),
+            Some(json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground"})),
+        )
+        .await;
+    assert_eq!(fg.status, 200, "{}", fg.text());
+    let fg = fg.json();
+    assert_eq!(fg["metadata"]["finalizers"], json!(["foregroundDeletion"]));
+    assert!(fg["metadata"]["deletionTimestamp"].is_string(), "{fg}");
+    let or = c
+        .admin(
+            "DELETE",
+            &format!("{cms}/or?propagationPolicy=Orphan"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(or["metadata"]["finalizers"], json!(["orphan"]));
+    let bg = c
+        .admin(
+            "DELETE",
+            &format!("{cms}/bg?propagationPolicy=Background"),
+            None,
+        )
+        .await;
+    assert_eq!(bg.status, 200);
+    assert_eq!(bg.json()["kind"], "Status");
+    assert_eq!(c.admin("GET", &format!("{cms}/bg"), None).await.status, 404);
+    let bad = c
+        .admin(
+            "DELETE",
+            &format!("{cms}/plain?propagationPolicy=Sideways"),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert_eq!(
+        c.admin("GET", &format!("{cms}/plain"), None).await.status,
+        200
+    );
+
+    // A held object stays readable until its finalizer is removed, then it is gone.
+    let held = c.admin("GET", &format!("{cms}/fg"), None).await.json();
+    assert_eq!(
+        held["metadata"]["finalizers"],
+        json!(["foregroundDeletion"])
+    );
+    let mut release = held.clone();
+    release["metadata"]["finalizers"] = json!([]);
+    let r = c.admin("PUT", &format!("{cms}/fg"), Some(release)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(c.admin("GET", &format!("{cms}/fg"), None).await.status, 404);
+
+    // Deleting again with Background swaps the held object's orphan finalizer out and
+    // removes it.
+    let r = c
+        .admin(
+            "DELETE",
+            &format!("{cms}/or?propagationPolicy=Background"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(c.admin("GET", &format!("{cms}/or"), None).await.status, 404);
+
+    // batch/v1 Jobs: no policy = Orphan.
+    let jobs = "/apis/batch/v1/namespaces/default/jobs";
+    let job = |name: &str| {
+        json!({"metadata": {"name": name}, "spec": {"template": {"spec": {
+            "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}})
+    };
+    for name in ["j1", "j2"] {
+        let r = c.admin("POST", jobs, Some(job(name))).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let j1 = c.admin("DELETE", &format!("{jobs}/j1"), None).await.json();
+    assert_eq!(j1["metadata"]["finalizers"], json!(["orphan"]), "{j1}");
+    assert_eq!(
+        c.admin("GET", &format!("{jobs}/j1"), None).await.status,
+        200
+    );
+    let j2 = c
+        .admin(
+            "DELETE",
+            &format!("{jobs}/j2?propagationPolicy=Background"),
+            None,
+        )
+        .await;
+    assert_eq!(j2.status, 200);
+    assert_eq!(
+        c.admin("GET", &format!("{jobs}/j2"), None).await.status,
+        404
+    );
+}
+
+/// `pods/eviction` consults the PodDisruptionBudget covering the pod: 429 while it allows no
+/// disruption (with upstream's message and cause), and once it does, the eviction spends one
+/// and records the pod in `status.disruptedPods`. Pending pods are never protected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eviction_respects_disruption_budgets() {
+    let c = Cluster::start();
+    let pods = "/api/v1/namespaces/default/pods";
+    let pdbs = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
+    let mut running = pod("web-1");
+    running["metadata"]["labels"] = json!({"app": "web"});
+    let p = c.admin("POST", pods, Some(running)).await.json();
+    let mut st = p.clone();
+    st["status"] = json!({"phase": "Running",
+        "conditions": [{"type": "Ready", "status": "True"}]});
+    let r = c
+        .admin("PUT", &format!("{pods}/web-1/status"), Some(st))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut pending = pod("web-2");
+    pending["metadata"]["labels"] = json!({"app": "web"});
+    assert_eq!(c.admin("POST", pods, Some(pending)).await.status, 201);
+
+    let pdb = c
+        .admin(
+            "POST",
+            pdbs,
+            Some(
+                json!({"metadata": {"name": "b"}, "spec": {"minAvailable": 1,
+                "selector": {"matchLabels": {"app": "web"}}}}),
+            ),
+        )
+        .await;
+    assert_eq!(pdb.status, 201, "{}", pdb.text());
+    let set_status = |allowed: i64| {
+        let c = &c;
+        async move {
+            let mut b = c.admin("GET", &format!("{pdbs}/b"), None).await.json();
+            b["status"] = json!({"observedGeneration": 1, "disruptionsAllowed": allowed,
+                "desiredHealthy": 1, "currentHealthy": 1, "expectedPods": 1});
+            let r = c.admin("PUT", &format!("{pdbs}/b/status"), Some(b)).await;
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+    };
+    set_status(0).await;
+
+    let evict = |name: &str| {
+        let c = &c;
+        let body = json!({"apiVersion": "policy/v1", "kind": "Eviction",
+            "metadata": {"name": name, "namespace": "default"}});
+        let path = format!("{pods}/{name}/eviction");
+        async move { c.admin("POST", &path, Some(body)).await }
+    };
+    let refused = evict("web-1").await;
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    let s = refused.json();
+    assert_eq!(s["reason"], "TooManyRequests");
+    assert_eq!(
+        s["message"],
+        "Cannot evict pod as it would violate the pod's disruption budget."
+    );
+    assert_eq!(
+        s["details"]["causes"][0],
+        json!({"reason": "DisruptionBudget",
+            "message": "The disruption budget b needs 1 healthy pods and has 1 currently"})
+    );
+    assert_eq!(
+        c.admin("GET", &format!("{pods}/web-1"), None).await.status,
+        200
+    );
+
+    // A pending pod is not protected.
+    assert_eq!(evict("web-2").await.status, 201);
+
+    set_status(1).await;
+    let ok = evict("web-1").await;
+    assert_eq!(ok.status, 201, "{}", ok.text());
+    let b = c.admin("GET", &format!("{pdbs}/b"), None).await.json();
+    assert_eq!(b["status"]["disruptionsAllowed"], 0);
+    assert!(b["status"]["disruptedPods"]["web-1"].is_string(), "{b}");
+    assert_eq!(
+        c.admin("GET", &format!("{pods}/web-1"), None).await.status,
+        404
+    );
+}

@@ -23,6 +23,7 @@ pub async fn handle(
 ) -> Result<Response<Body>, ApiError> {
     let output = negotiate(ctx.accept, Offers::default())?;
     let dry_run = ctx.dry_run()?;
+    ctx.check_field_manager("CreateOptions")?;
     let obj = decode_body(content_type, body)?;
     let info = ctx.info;
     if info.subresource.is_empty() {
@@ -113,14 +114,21 @@ async fn evict(
         propagation_policy: d["propagationPolicy"].as_str().map(str::to_string),
         grace_period_seconds: d["gracePeriodSeconds"].as_i64(),
     };
-    // PodDisruptionBudgets are not consulted yet: every eviction is allowed.
-    pods(ctx)?
-        .delete(
-            &ctx.write_context(dry_run),
-            &ctx.info.namespace,
-            &ctx.info.name,
-            &opts,
-        )
-        .await?;
+    let pods = pods(ctx)?;
+    let pod = pods.get(&ctx.info.namespace, &ctx.info.name).await?;
+    if let Some(pdbs) = ctx
+        .api
+        .registry
+        .store("policy", "v1", "poddisruptionbudgets")
+    {
+        crate::registry::eviction::check_budgets(&pdbs, &pod, dry_run).await?;
+    }
+    pods.delete(
+        &ctx.write_context(dry_run),
+        &ctx.info.namespace,
+        &ctx.info.name,
+        &opts,
+    )
+    .await?;
     Ok(respond(201, output, &created_status()))
 }

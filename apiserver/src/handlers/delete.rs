@@ -84,6 +84,7 @@ pub async fn handle_collection(
     let output = negotiate(ctx.accept, Offers::default())?;
     let (opts, dry_run) = options(ctx, content_type, body)?;
     let list_opts = ListOptions::from_query(ctx.query)?;
+    list_opts.validate(false)?;
     let deleted = store
         .delete_collection(
             &ctx.write_context(dry_run),

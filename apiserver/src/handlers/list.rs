@@ -18,6 +18,7 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
         },
     )?;
     let opts = ListOptions::from_query(ctx.query)?;
+    opts.validate(false)?;
     let list = if (ctx.resource.group, ctx.resource.plural) == ("", "componentstatuses") {
         componentstatus::list(&ctx.api.storage).await
     } else {

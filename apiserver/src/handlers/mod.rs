@@ -89,6 +89,45 @@ impl RequestContext<'_> {
         Ok(dry)
     }
 
+    /// Upstream's `ValidateFieldManager` on `fieldManager` (at most 128 bytes, printable),
+    /// reported against `options_kind` (`CreateOptions`, `UpdateOptions`).
+    pub fn check_field_manager(&self, options_kind: &str) -> Result<(), ApiError> {
+        let Some(manager) = self.param("fieldManager") else {
+            return Ok(());
+        };
+        let path = api_types::validation::FieldPath::new("fieldManager");
+        let mut errs = Vec::new();
+        if manager.len() > 128 {
+            errs.push(api_types::validation::FieldError::too_long(
+                &path,
+                manager.as_str(),
+                128,
+            ));
+        }
+        for (i, ch) in manager.char_indices() {
+            if ch.is_control() {
+                errs.push(api_types::validation::FieldError::invalid(
+                    &path,
+                    manager.as_str(),
+                    format!(
+                        "invalid character U+{:04X} (at position {i})",
+                        u32::from(ch)
+                    ),
+                ));
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(
+                "meta.k8s.io",
+                options_kind,
+                "",
+                &errs.into(),
+            ))
+        }
+    }
+
     pub fn write_context(&self, dry_run: bool) -> WriteContext<'_> {
         WriteContext {
             user: self.user,
@@ -116,22 +155,28 @@ where
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let info = RequestInfo::parse(&method, &path, query.as_deref());
+    let dry_run = query.as_deref().is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "dryRun" && v == "All")
+    });
+    let record = |code: u16| {
+        crate::metrics::observe(&method, &info, dry_run, code, started.elapsed());
+    };
 
     let Some(user) = api.authn.authenticate(&AuthnRequest {
         headers: req.headers(),
         peer_certificates: conn.peer_certificates.as_deref(),
     }) else {
-        api.count(&info, 401);
+        record(401);
         return error_response(&ApiError::unauthorized());
     };
     match api.authz.authorize(&user, &info) {
         Decision::Allow => {}
         Decision::Deny(reason) => {
-            api.count(&info, 403);
+            record(403);
             return error_response(&authz::forbidden(&user, &info, &reason));
         }
         Decision::NoOpinion => {
-            api.count(&info, 403);
+            record(403);
             return error_response(&authz::forbidden(&user, &info, ""));
         }
     }
@@ -164,7 +209,7 @@ where
         result.unwrap_or_else(|e| error_response(&e))
     };
     let code = resp.status().as_u16();
-    api.count(&info, code);
+    record(code);
     tracing::debug!(
         verb = %info.verb,
         path = %path,

@@ -16,6 +16,7 @@ pub async fn handle(
     let store = ctx.store()?;
     let output = negotiate(ctx.accept, Offers::default())?;
     let dry_run = ctx.dry_run()?;
+    ctx.check_field_manager("UpdateOptions")?;
     let obj = decode_body(content_type, body)?;
     if ctx.info.subresource == "scale" {
         return update_scale(ctx, &output, dry_run, &obj).await;

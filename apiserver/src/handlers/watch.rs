@@ -12,7 +12,8 @@ use http::{header, Response};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use serde_json::{json, Value};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::{Body, RequestContext};
@@ -30,6 +31,18 @@ use api_types::fields::Selector as FieldSelector;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1800);
 /// How often bookmarks are sent to clients that allow them.
 const BOOKMARK_INTERVAL: Duration = Duration::from_secs(60);
+/// A last bookmark goes out this long before the watch's timeout, as upstream's cacher does,
+/// so the client can resume from an up-to-date revision.
+const PRE_TIMEOUT_BOOKMARK: Duration = Duration::from_secs(2);
+
+/// When the next bookmark is due (upstream's `nextBookmarkTime`): a minute from now, or just
+/// before the deadline if that is sooner; `None` once it is too late for one.
+fn next_bookmark(now: Instant, deadline: Instant) -> Option<Instant> {
+    let heartbeat = now + BOOKMARK_INTERVAL;
+    let pre_timeout = deadline.checked_sub(PRE_TIMEOUT_BOOKMARK)?;
+    let next = heartbeat.min(pre_timeout);
+    (next > now).then_some(next)
+}
 
 /// Encodes events for one watch: JSON objects, or one-row Tables.
 struct Encoder {
@@ -77,6 +90,7 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     )?;
     let include = IncludeObject::from_query(ctx.param("includeObject").as_deref())?;
     let mut opts = ListOptions::from_query(ctx.query)?;
+    opts.validate(true)?;
     if !ctx.info.name.is_empty() && !opts.field_selector.fields().any(|f| f == "metadata.name") {
         let by_name = FieldSelector::one_term_equal("metadata.name", ctx.info.name.clone());
         opts.field_selector =
@@ -104,6 +118,12 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
         store: store.clone(),
         sent_columns: false,
     };
+    if let Start::After(rv) = start {
+        store
+            .cacher()
+            .wait_until_fresh(rv, crate::registry::store::FRESHNESS_WAIT)
+            .await?;
+    }
     let subscription = match store.cacher().subscribe(&prefix, start).await {
         Ok(sub) => Ok(sub),
         // A too-old start is reported in the stream, as upstream does.
@@ -112,10 +132,17 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     };
 
     let (tx, rx) = mpsc::channel::<Bytes>(64);
+    let deadline = Instant::now() + timeout;
+    let info = store.info;
+    let registered = crate::metrics::WatcherGuard::new(info.group, info.version, info.kind);
     tokio::spawn(async move {
-        let _ = tokio::time::timeout(timeout, async {
+        let _registered = registered;
+        let _ = tokio::time::timeout_at(deadline, async {
             match subscription {
-                Ok(sub) => follow(&store, &prefix, &opts, sub, &mut encoder, &tx).await,
+                Ok(sub) => {
+                    let end = deadline;
+                    follow(&store, &prefix, &opts, sub, &mut encoder, &tx, end).await
+                }
                 Err(e) => {
                     let _ = tx.send(encoder.event("ERROR", &e.to_status())).await;
                 }
@@ -161,6 +188,7 @@ async fn follow(
     mut sub: Subscription,
     encoder: &mut Encoder,
     tx: &mpsc::Sender<Bytes>,
+    deadline: Instant,
 ) {
     for obj in &sub.initial {
         if store.matches(obj, opts) && tx.send(encoder.event("ADDED", obj)).await.is_err() {
@@ -182,19 +210,39 @@ async fn follow(
         }
     }
     let floor = sub.revision;
-    let mut ticker = tokio::time::interval(BOOKMARK_INTERVAL);
-    ticker.tick().await;
+    let mut due = next_bookmark(Instant::now(), deadline);
     loop {
+        let bookmark_due = async {
+            match due {
+                Some(at) if opts.allow_watch_bookmarks => tokio::time::sleep_until(at).await,
+                _ => std::future::pending().await,
+            }
+        };
         let msg = tokio::select! {
             m = sub.live.recv() => m,
-            _ = ticker.tick() => {
-                if opts.allow_watch_bookmarks {
-                    last = last.max(store.cacher().revision());
-                    let b = bookmark(store, last, false);
-                    if tx.send(encoder.event("BOOKMARK", &b)).await.is_err() {
-                        return;
+            _ = bookmark_due => {
+                // Every event up to the cache's revision is already in the fan-out (it is
+                // sent before the revision moves): deliver those first, so the bookmark never
+                // skips an event the client has not seen.
+                let revision = store.cacher().revision();
+                loop {
+                    match sub.live.try_recv() {
+                        Ok(Message::Event(ev)) => {
+                            let live = Live { store, opts, prefix, floor };
+                            if !live.deliver(&ev, encoder, tx, &mut last).await {
+                                return;
+                            }
+                        }
+                        Err(broadcast::error::TryRecvError::Empty) => break,
+                        Ok(Message::Reset) | Err(_) => return,
                     }
                 }
+                last = last.max(revision);
+                let b = bookmark(store, last, false);
+                if tx.send(encoder.event("BOOKMARK", &b)).await.is_err() {
+                    return;
+                }
+                due = next_bookmark(Instant::now(), deadline);
                 continue;
             }
             _ = tx.closed() => return,
@@ -204,14 +252,63 @@ async fn follow(
             // Reset, lagging too far behind, or shutdown: the client re-watches.
             Ok(Message::Reset) | Err(_) => return,
         };
-        if ev.revision <= floor || !ev.key.starts_with(prefix) {
-            continue;
+        let live = Live {
+            store,
+            opts,
+            prefix,
+            floor,
+        };
+        if !live.deliver(&ev, encoder, tx, &mut last).await {
+            return;
         }
-        last = last.max(ev.revision);
-        if let Some((kind, obj)) = translate(store, opts, &ev) {
-            if tx.send(encoder.event(kind, obj)).await.is_err() {
-                return;
-            }
+    }
+}
+
+/// What decides whether a live change reaches this watcher.
+struct Live<'a> {
+    store: &'a Store,
+    opts: &'a ListOptions,
+    prefix: &'a str,
+    /// Changes at or below this revision were in the initial state or backlog.
+    floor: i64,
+}
+
+impl Live<'_> {
+    /// Sends the change if it concerns this watcher; false once the client is gone.
+    async fn deliver(
+        &self,
+        ev: &CacheEvent,
+        encoder: &mut Encoder,
+        tx: &mpsc::Sender<Bytes>,
+        last: &mut i64,
+    ) -> bool {
+        if ev.revision <= self.floor || !ev.key.starts_with(self.prefix) {
+            return true;
         }
+        *last = (*last).max(ev.revision);
+        match translate(self.store, self.opts, ev) {
+            Some((kind, obj)) => tx.send(encoder.event(kind, obj)).await.is_ok(),
+            None => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bookmarks_come_every_minute_and_just_before_the_timeout() {
+        let now = Instant::now();
+        let long = now + Duration::from_secs(1800);
+        assert_eq!(next_bookmark(now, long), Some(now + BOOKMARK_INTERVAL));
+        let short = now + Duration::from_secs(10);
+        assert_eq!(
+            next_bookmark(now, short),
+            Some(short - PRE_TIMEOUT_BOOKMARK)
+        );
+        // Too late for another one.
+        assert_eq!(next_bookmark(now, now + Duration::from_secs(1)), None);
+        assert_eq!(next_bookmark(short - PRE_TIMEOUT_BOOKMARK, short), None);
     }
 }

@@ -68,6 +68,11 @@ fn job_defaults(spec: &mut Map<String, Value>) {
 }
 
 impl Strategy for JobStrategy {
+    fn orphans_by_default(&self) -> bool {
+        // Jobs are only served as batch/v1, whose default upstream keeps for compatibility.
+        true
+    }
+
     fn defaults(&self, obj: &mut Value) {
         if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
             job_defaults(spec);

@@ -2,6 +2,7 @@
 //! `continue` token format (upstream's etcd3 `continueToken`).
 
 use api_types::labels::Selector;
+use api_types::validation::{FieldError, FieldPath};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +114,83 @@ impl ListOptions {
         Ok(o)
     }
 
+    /// Upstream's `ValidateListOptions`: which combinations of `resourceVersionMatch`,
+    /// `resourceVersion`, `continue` and `sendInitialEvents` a list (or, with `watch`, a
+    /// watch) accepts; 422 on `ListOptions.meta.k8s.io` otherwise.
+    pub fn validate(&self, watch: bool) -> Result<(), ApiError> {
+        let match_path = FieldPath::new("resourceVersionMatch");
+        let set = self.resource_version_match != RvMatch::Unset;
+        let mut errs = Vec::new();
+        if watch {
+            if self.send_initial_events.is_some()
+                && self.resource_version_match != RvMatch::NotOlderThan
+            {
+                errs.push(FieldError::forbidden(
+                    &match_path,
+                    "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                ));
+            }
+            if set {
+                if self.send_initial_events.is_none() {
+                    errs.push(FieldError::forbidden(
+                        &match_path,
+                        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                    ));
+                }
+                if self.resource_version_match != RvMatch::NotOlderThan {
+                    errs.push(FieldError::not_supported(
+                        &match_path,
+                        "Exact",
+                        &["NotOlderThan"],
+                    ));
+                }
+                if !self.continue_token.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        &match_path,
+                        "resourceVersionMatch is forbidden when continue is provided",
+                    ));
+                }
+            }
+        } else {
+            if set {
+                if self.resource_version.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        &match_path,
+                        "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                    ));
+                }
+                if !self.continue_token.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        &match_path,
+                        "resourceVersionMatch is forbidden when continue is provided",
+                    ));
+                }
+                if self.resource_version_match == RvMatch::Exact && self.resource_version == "0" {
+                    errs.push(FieldError::forbidden(
+                        &match_path,
+                        "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+                    ));
+                }
+            }
+            if self.send_initial_events.is_some() {
+                errs.push(FieldError::forbidden(
+                    &FieldPath::new("sendInitialEvents"),
+                    "sendInitialEvents is forbidden for list",
+                ));
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(
+                "meta.k8s.io",
+                "ListOptions",
+                "",
+                &errs.into(),
+            ))
+        }
+    }
+
     /// `resourceVersion` as a revision: `None` for unset, `Some(0)` for "0".
     pub fn revision(&self) -> Result<Option<i64>, ApiError> {
         if self.resource_version.is_empty() {
@@ -182,6 +260,35 @@ mod tests {
         assert!(ListOptions::from_query(Some("limit=x")).is_err());
         assert!(ListOptions::from_query(Some("resourceVersionMatch=Bogus")).is_err());
         assert!(ListOptions::from_query(Some("labelSelector=a%20in")).is_err());
+    }
+
+    #[test]
+    fn list_option_combinations_like_upstream() {
+        let v = |q: &str, watch: bool| ListOptions::from_query(Some(q)).unwrap().validate(watch);
+        assert!(v("resourceVersion=5&resourceVersionMatch=Exact", false).is_ok());
+        assert!(v("resourceVersion=0&resourceVersionMatch=NotOlderThan", false).is_ok());
+        for bad in [
+            "resourceVersionMatch=Exact",
+            "resourceVersion=0&resourceVersionMatch=Exact",
+            "resourceVersion=5&resourceVersionMatch=Exact&continue=x",
+            "sendInitialEvents=true",
+        ] {
+            let e = v(bad, false).unwrap_err();
+            assert_eq!((e.code, e.reason), (422, "Invalid"), "{bad}");
+        }
+        assert!(v(
+            "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true",
+            true
+        )
+        .is_ok());
+        assert!(v("resourceVersion=3", true).is_ok());
+        for bad in [
+            "sendInitialEvents=true",
+            "resourceVersionMatch=NotOlderThan",
+            "sendInitialEvents=true&resourceVersionMatch=Exact",
+        ] {
+            assert!(v(bad, true).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,6 +8,9 @@ pub mod batch;
 pub mod convert;
 pub mod core;
 pub mod default;
+pub mod endpointslice;
+pub mod eviction;
+pub mod lease;
 pub mod list;
 pub mod scale;
 pub mod store;
@@ -23,6 +26,10 @@ use crate::object;
 use crate::storage::Storage;
 
 pub use store::Store;
+
+/// What an allocation holds until the object is written (e.g. the allocator's lock); dropping
+/// it lets the next allocation see the stored result.
+pub type Reservation = Option<Box<dyn std::any::Any + Send>>;
 
 /// What happens when a delete is asked for an object that is not gone at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,13 +107,22 @@ pub trait Strategy: Send + Sync {
     }
 
     /// Allocates what the resource draws from shared pools (service IPs and node ports), after
-    /// the prepare hook and before validation; `old` is set on updates.
+    /// the prepare hook and before validation; `old` is set on updates. The returned
+    /// [`Reservation`] is held by the store until its write is done, so two writes can never
+    /// pick the same value.
     fn allocate<'a>(
         &'a self,
         _obj: &'a mut Value,
         _old: Option<&'a Value>,
-    ) -> futures::future::BoxFuture<'a, Result<(), crate::status::ApiError>> {
-        Box::pin(async { Ok(()) })
+    ) -> futures::future::BoxFuture<'a, Result<Reservation, crate::status::ApiError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Whether a DELETE without a propagation policy orphans dependents (upstream's
+    /// `DefaultGarbageCollectionPolicy` of `OrphanDependents`: batch/v1 Jobs and v1
+    /// ReplicationControllers, for backwards compatibility).
+    fn orphans_by_default(&self) -> bool {
+        false
     }
 
     /// Extra selectable fields besides `metadata.name` and `metadata.namespace`.
@@ -201,11 +217,16 @@ fn strategy_for(
         )),
         ("", "namespaces") => Arc::new(core::namespace::NamespaceStrategy),
         ("", "configmaps") => Arc::new(core::configmap::ConfigMapStrategy),
+        ("", "secrets") => Arc::new(core::secret::SecretStrategy),
         ("", "pods") => Arc::new(core::pod::PodStrategy),
+        ("", "nodes") => Arc::new(core::node::NodeStrategy::new(info)),
+        ("", "events") => Arc::new(core::event::EventStrategy::new(info)),
         ("apps", "deployments" | "replicasets" | "statefulsets" | "daemonsets") => {
             Arc::new(apps::WorkloadStrategy::new(info))
         }
         ("batch", "jobs") => Arc::new(batch::JobStrategy::new(info)),
+        ("coordination.k8s.io", "leases") => Arc::new(lease::LeaseStrategy),
+        ("discovery.k8s.io", "endpointslices") => Arc::new(endpointslice::EndpointSliceStrategy),
         ("batch", "cronjobs") => Arc::new(batch::CronJobStrategy::new(info)),
         _ => Arc::new(default::DefaultStrategy::new(info)),
     }

@@ -234,6 +234,13 @@ impl Storage {
         Err(conflict(key, &resp))
     }
 
+    /// Drops etcd's history before `revision` (watches and reads at older revisions then
+    /// fail as compacted).
+    pub async fn compact(&self, revision: i64) -> Result<(), StorageError> {
+        self.kv().compact(revision, None).await?;
+        Ok(())
+    }
+
     /// The current revision of the store.
     pub async fn current_revision(&self) -> Result<i64, StorageError> {
         let resp = self

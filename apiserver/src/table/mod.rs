@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use crate::object;
 use crate::status::ApiError;
 
+mod apps_and_policy;
+mod cluster_plumbing;
 mod printers;
 
 /// `includeObject`: what each row carries besides its cells.
@@ -61,19 +63,33 @@ pub(crate) const NAME: Column = Column {
 };
 pub(crate) const AGE: Column = col("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
 
+impl Column {
+    /// The same column with a `format` (e.g. `name`).
+    pub(crate) const fn with_format(mut self, format: &'static str) -> Self {
+        self.format = format;
+        self
+    }
+}
+
 pub(crate) fn wide(mut c: Column) -> Column {
     c.priority = 1;
     c
 }
 
 fn columns(info: &ResourceInfo) -> Vec<Column> {
-    printers::columns(info).unwrap_or_else(|| vec![NAME, AGE])
+    printers::columns(info)
+        .or_else(|| apps_and_policy::columns(info))
+        .or_else(|| cluster_plumbing::columns(info))
+        .unwrap_or_else(|| vec![NAME, AGE])
 }
 
 fn cells(info: &ResourceInfo, obj: &Value, now: i64) -> Vec<Value> {
     let age = age(obj, now);
     let name = json!(object::name(obj));
-    printers::cells(info, obj, now, name.clone(), age.clone()).unwrap_or_else(|| vec![name, age])
+    printers::cells(info, obj, now, name.clone(), age.clone())
+        .or_else(|| apps_and_policy::cells(info, obj, now, name.clone(), age.clone()))
+        .or_else(|| cluster_plumbing::cells(info, obj, name.clone(), age.clone()))
+        .unwrap_or_else(|| vec![name, age])
 }
 
 fn age(obj: &Value, now: i64) -> Value {

@@ -7,24 +7,24 @@ use serde_json::{json, Value};
 use super::{col, human_duration, wide, Column, AGE, NAME};
 use crate::object;
 
-fn s<'a>(obj: &'a Value, path: &str) -> &'a str {
+pub(super) fn s<'a>(obj: &'a Value, path: &str) -> &'a str {
     object::at_path(obj, path)
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
-fn n(obj: &Value, path: &str) -> i64 {
+pub(super) fn n(obj: &Value, path: &str) -> i64 {
     object::at_path(obj, path)
         .and_then(Value::as_i64)
         .unwrap_or(0)
 }
 
-fn or_none(v: &str) -> Value {
+pub(super) fn or_none(v: &str) -> Value {
     json!(if v.is_empty() { "<none>" } else { v })
 }
 
 /// `a=b,c=d` of a string map, or `<none>`.
-fn map_string(v: Option<&Value>) -> Value {
+pub(super) fn map_string(v: Option<&Value>) -> Value {
     let pairs: Vec<String> = v
         .and_then(Value::as_object)
         .map(|m| {
@@ -37,7 +37,7 @@ fn map_string(v: Option<&Value>) -> Value {
 }
 
 /// A `LabelSelector` printed like upstream (`app=web`), `<none>` when empty.
-fn label_selector(v: Option<&Value>) -> Value {
+pub(super) fn label_selector(v: Option<&Value>) -> Value {
     let Some(v) = v else { return json!("<none>") };
     let mut parts: Vec<String> = v["matchLabels"]
         .as_object()
@@ -67,7 +67,7 @@ fn label_selector(v: Option<&Value>) -> Value {
 }
 
 /// Container names and images of a pod template.
-fn containers_images(spec: &Value) -> (Value, Value) {
+pub(super) fn containers_images(spec: &Value) -> (Value, Value) {
     let cs: Vec<&Value> = spec["containers"]
         .as_array()
         .into_iter()
@@ -78,9 +78,9 @@ fn containers_images(spec: &Value) -> (Value, Value) {
     (json!(names.join(",")), json!(images.join(",")))
 }
 
-const CONTAINERS: &str = "Names of each container in the template.";
-const IMAGES: &str = "Images referenced by each container in the template.";
-const SELECTOR: &str = "The label selector to select the objects.";
+pub(super) const CONTAINERS: &str = "Names of each container in the template.";
+pub(super) const IMAGES: &str = "Images referenced by each container in the template.";
+pub(super) const SELECTOR: &str = "The label selector to select the objects.";
 
 /// The columns of `info`, when it has its own.
 pub(super) fn columns(info: &ResourceInfo) -> Option<Vec<Column>> {
@@ -101,7 +101,6 @@ pub(super) fn columns(info: &ResourceInfo) -> Option<Vec<Column>> {
         ("", "namespaces") => vec![NAME, c("Status", "The status of the namespace"), AGE],
         ("", "configmaps") => vec![NAME, i("Data", "Data contains the configuration data."), AGE],
         ("", "secrets") => vec![NAME, c("Type", "The type of secret"), i("Data", "Data contains the secret data."), AGE],
-        ("", "serviceaccounts") => vec![NAME, AGE],
         ("", "endpoints") => vec![NAME, c("Endpoints", "Endpoints of the service."), AGE],
         ("", "services") => vec![
             NAME,
@@ -129,7 +128,12 @@ pub(super) fn columns(info: &ResourceInfo) -> Option<Vec<Column>> {
             c("Type", "Type of this event (Normal, Warning), new types could be added in the future."),
             c("Reason", "This should be a short, machine understandable string that gives the reason for this event being generated."),
             c("Object", "The object that this event is about."),
+            wide(c("Subobject", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.")),
+            wide(c("Source", "The component reporting this event. Should be a short machine understandable string.")),
             c("Message", "A human-readable description of the status of this operation."),
+            wide(c("First Seen", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)")),
+            wide(c("Count", "The number of times this event has occurred.")),
+            wide(NAME),
         ],
         ("apps", "deployments") => vec![
             NAME,
@@ -214,7 +218,6 @@ pub(super) fn cells(
             json!(count(obj, "data")),
             age_cell,
         ],
-        ("", "serviceaccounts") => vec![name, age_cell],
         ("", "endpoints") => vec![name, endpoints(obj), age_cell],
         ("", "services") => service_cells(obj, name, age_cell),
         ("", "nodes") => node_cells(obj, name, age_cell),
@@ -306,7 +309,7 @@ pub(super) fn cells(
     })
 }
 
-fn count(obj: &Value, field: &str) -> usize {
+pub(super) fn count(obj: &Value, field: &str) -> usize {
     obj.get(field)
         .and_then(Value::as_object)
         .map(|m| m.len())
@@ -461,24 +464,58 @@ fn node_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
 }
 
 fn event_cells(obj: &Value, now: i64) -> Vec<Value> {
-    let last = [
-        s(obj, "series.lastObservedTime"),
-        s(obj, "lastTimestamp"),
-        s(obj, "eventTime"),
-    ]
-    .into_iter()
-    .find(|t| !t.is_empty())
-    .and_then(|t| t.parse::<api_types::k8s_openapi::jiff::Timestamp>().ok())
-    .map(|t| human_duration(now - t.as_second()))
-    .unwrap_or_else(|| "<unknown>".to_string());
+    let since = |t: &str| {
+        t.parse::<api_types::k8s_openapi::jiff::Timestamp>()
+            .ok()
+            .map(|t| human_duration(now - t.as_second()))
+            .unwrap_or_else(|| "<unknown>".to_string())
+    };
+    // Upstream's printEvent: first seen falls back to eventTime, last seen to first seen,
+    // and a series carries both the last time and the count.
+    let first = since(or_else(s(obj, "firstTimestamp"), s(obj, "eventTime")));
+    let mut last = match s(obj, "lastTimestamp") {
+        "" => first.clone(),
+        t => since(t),
+    };
+    let mut count = n(obj, "count");
+    if obj.get("series").is_some_and(Value::is_object) {
+        last = since(s(obj, "series.lastObservedTime"));
+        count = n(obj, "series.count");
+    } else if count == 0 {
+        count = 1;
+    }
     let kind = s(obj, "involvedObject.kind").to_ascii_lowercase();
+    let target = match s(obj, "involvedObject.name") {
+        "" => kind,
+        name => format!("{kind}/{name}"),
+    };
+    let component = or_else(s(obj, "source.component"), s(obj, "reportingComponent"));
+    let instance = or_else(s(obj, "source.host"), s(obj, "reportingInstance"));
+    let source = match (component, instance) {
+        ("", _) => String::new(),
+        (c, "") => c.to_string(),
+        (c, i) => format!("{c}, {i}"),
+    };
     vec![
         json!(last),
         json!(s(obj, "type")),
         json!(s(obj, "reason")),
-        json!(format!("{kind}/{}", s(obj, "involvedObject.name"))),
+        json!(target),
+        json!(s(obj, "involvedObject.fieldPath")),
+        json!(source),
         json!(s(obj, "message").trim()),
+        json!(first),
+        json!(count),
+        json!(object::name(obj)),
     ]
+}
+
+fn or_else<'a>(a: &'a str, b: &'a str) -> &'a str {
+    if a.is_empty() {
+        b
+    } else {
+        a
+    }
 }
 
 fn job_cells(obj: &Value, now: i64, name: Value, age_cell: Value) -> Vec<Value> {

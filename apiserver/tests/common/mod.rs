@@ -23,11 +23,21 @@ use serde_json::Value;
 
 pub const ADMIN_TOKEN: &str = "admin-token-0123456789";
 
+/// A loopback port nobody listens on, never handed out twice by this test process (tests
+/// start clusters in parallel, and the OS may offer a just-released port again).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 fn wait_for_port(port: u16, what: &str, child: &mut Child, log: &Path) {
@@ -63,12 +73,81 @@ fn wait_for_socket(path: &Path, child: &mut Child, log: &Path) {
     panic!("etcd did not create {}", path.display());
 }
 
+/// Which etcd implementation a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// `$KUBEOXIDE_TEST_ETCD` if set, else Debian's `/usr/bin/etcd`.
+    Default,
+    /// Real etcd (`/usr/bin/etcd`).
+    Etcd,
+    /// The workspace's `etcd-shim` (`target/debug/etcd-shim`, built if missing).
+    Shim,
+}
+
 /// The etcd server to test against: `$KUBEOXIDE_TEST_ETCD` (e.g. the `etcd-shim` binary),
 /// else Debian's `/usr/bin/etcd`.
 pub fn etcd_binary() -> PathBuf {
     std::env::var_os("KUBEOXIDE_TEST_ETCD")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/etcd"))
+}
+
+static SHIM_BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The workspace's `etcd-shim` binary next to this test's `kube-apiserver`; built with
+/// `cargo build -p etcd-shim` when it is missing. Panics (never skips) when it cannot be had.
+pub fn shim_binary() -> PathBuf {
+    let apiserver = PathBuf::from(env!("CARGO_BIN_EXE_kube-apiserver"));
+    let shim = apiserver.with_file_name("etcd-shim");
+    let _once = SHIM_BUILD.lock().unwrap_or_else(|p| p.into_inner());
+    if !shim.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let release = apiserver
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "release");
+        let profile: &[&str] = if release { &["--release"] } else { &[] };
+        let status = Command::new(cargo)
+            .args(["build", "-p", "etcd-shim", "--bin", "etcd-shim"])
+            .args(profile)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status();
+        assert!(
+            shim.exists(),
+            "the etcd-shim binary is missing at {} and `cargo build -p etcd-shim` did not make it ({status:?}); build it before running the apiserver tests",
+            shim.display()
+        );
+    }
+    shim
+}
+
+impl Backend {
+    pub fn binary(self) -> PathBuf {
+        match self {
+            Backend::Default => etcd_binary(),
+            Backend::Etcd => PathBuf::from("/usr/bin/etcd"),
+            Backend::Shim => shim_binary(),
+        }
+    }
+}
+
+/// How a test cluster is started.
+#[derive(Clone, Debug)]
+pub struct Opts {
+    pub mode: EtcdMode,
+    pub backend: Backend,
+    /// Extra kube-apiserver flags (later flags win).
+    pub apiserver_args: Vec<String>,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Opts {
+            mode: EtcdMode::Http,
+            backend: Backend::Default,
+            apiserver_args: Vec::new(),
+        }
+    }
 }
 
 /// How the apiserver reaches etcd.
@@ -118,6 +197,8 @@ pub struct Cluster {
     pub dir: tempfile::TempDir,
     etcd: Child,
     apiserver: Child,
+    /// Every flag the apiserver was started with (for restarts).
+    apiserver_args: Vec<String>,
     pub port: u16,
     pub etcd_url: String,
     pub kubeconfig: PathBuf,
@@ -288,6 +369,23 @@ impl Cluster {
 
     /// Like [`Cluster::start`], with etcd reached as `mode` says.
     pub fn start_with(mode: EtcdMode) -> Cluster {
+        Self::start_opts(Opts {
+            mode,
+            ..Opts::default()
+        })
+    }
+
+    /// Like [`Cluster::start`], on the given etcd implementation.
+    pub fn start_on(backend: Backend) -> Cluster {
+        Self::start_opts(Opts {
+            backend,
+            ..Opts::default()
+        })
+    }
+
+    /// Starts etcd and kube-apiserver as `opts` says.
+    pub fn start_opts(opts: Opts) -> Cluster {
+        let mode = opts.mode;
         let etcd_tls = mode == EtcdMode::Tls;
         let dir = tempfile::tempdir().unwrap();
         let p = |name: &str| dir.path().join(name);
@@ -330,7 +428,7 @@ impl Cluster {
                 "--client-cert-auth".to_string(),
             ];
         }
-        let binary = etcd_binary();
+        let binary = opts.backend.binary();
         let shim = binary.file_name().is_some_and(|n| n == "etcd-shim");
         let mut args = vec![
             "--name=default".to_string(),
@@ -368,21 +466,19 @@ impl Cluster {
                 format!("--etcd-keyfile={}", p("etcd-client.key").display()),
             ];
         }
-        let apiserver = Command::new(env!("CARGO_BIN_EXE_kube-apiserver"))
-            .args(etcd_client_args)
-            .args([
-                "--bind-address=127.0.0.1".to_string(),
-                format!("--secure-port={port}"),
-                format!("--etcd-servers={etcd_url}"),
-                format!("--tls-cert-file={}", p("apiserver.crt").display()),
-                format!("--tls-private-key-file={}", p("apiserver.key").display()),
-                format!("--client-ca-file={}", p("ca.crt").display()),
-                format!("--token-auth-file={}", p("tokens.csv").display()),
-                "--service-cluster-ip-range=10.96.0.0/12".to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&api_log).unwrap())
-            .spawn();
+        let mut apiserver_args = etcd_client_args;
+        apiserver_args.extend([
+            "--bind-address=127.0.0.1".to_string(),
+            format!("--secure-port={port}"),
+            format!("--etcd-servers={etcd_url}"),
+            format!("--tls-cert-file={}", p("apiserver.crt").display()),
+            format!("--tls-private-key-file={}", p("apiserver.key").display()),
+            format!("--client-ca-file={}", p("ca.crt").display()),
+            format!("--token-auth-file={}", p("tokens.csv").display()),
+            "--service-cluster-ip-range=10.96.0.0/12".to_string(),
+        ]);
+        apiserver_args.extend(opts.apiserver_args);
+        let apiserver = spawn_apiserver(&apiserver_args, &api_log);
         let apiserver = match apiserver {
             Ok(child) => child,
             Err(e) => {
@@ -408,6 +504,7 @@ impl Cluster {
             dir,
             etcd,
             apiserver,
+            apiserver_args,
             port,
             etcd_url,
             kubeconfig,
@@ -419,6 +516,35 @@ impl Cluster {
         let mut cluster = cluster;
         wait_for_port(port, "kube-apiserver", &mut cluster.apiserver, &api_log);
         cluster
+    }
+
+    /// Kills the apiserver (SIGKILL) and starts it again with the same flags, port and etcd;
+    /// returns once it listens.
+    pub fn restart_apiserver(&mut self) {
+        self.stop_apiserver();
+        self.start_apiserver();
+    }
+
+    /// Kills the apiserver (SIGKILL) and waits for it to be gone.
+    pub fn stop_apiserver(&mut self) {
+        let _ = self.apiserver.kill();
+        let _ = self.apiserver.wait();
+    }
+
+    /// Starts the apiserver again after [`Cluster::stop_apiserver`]; returns once it listens.
+    pub fn start_apiserver(&mut self) {
+        let log = self.dir.path().join("apiserver.log");
+        self.apiserver =
+            spawn_apiserver(&self.apiserver_args, &log).expect("restart kube-apiserver");
+        wait_for_port(self.port, "kube-apiserver", &mut self.apiserver, &log);
+    }
+
+    /// A plain etcd client of this cluster's etcd (HTTP mode only), to look behind the
+    /// apiserver's back.
+    pub async fn etcd_client(&self) -> etcd_client::Client {
+        etcd_client::Client::connect([self.etcd_url.as_str()], None)
+            .await
+            .expect("connect to etcd")
     }
 
     pub fn log(&self) -> String {
@@ -551,6 +677,19 @@ impl Cluster {
     }
 }
 
+/// Starts kube-apiserver with `args`, its stderr appended to `log`.
+fn spawn_apiserver(args: &[String], log: &Path) -> std::io::Result<Child> {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
+    Command::new(env!("CARGO_BIN_EXE_kube-apiserver"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+}
+
 /// `kubectl.1.33` next to the real file behind `kubectl` on PATH (the version dispatcher's
 /// folder), else `kubectl` itself.
 pub fn kubectl_binary() -> PathBuf {
@@ -573,14 +712,20 @@ pub fn kubectl_binary() -> PathBuf {
     PathBuf::from("kubectl")
 }
 
-/// Whether a kubectl binary is installed at all.
+/// Whether a kubectl binary is installed at all. In CI (`$CI` set) a missing kubectl is a
+/// failure, never a skip.
 pub fn have_kubectl() -> bool {
-    Command::new(kubectl_binary())
+    let have = Command::new(kubectl_binary())
         .arg("version")
         .arg("--client")
         .output()
         .map(|o| o.status.success())
-        .unwrap_or(false)
+        .unwrap_or(false);
+    assert!(
+        have || std::env::var_os("CI").is_none(),
+        "kubectl is not installed but $CI is set: the kubectl tests must run in CI"
+    );
+    have
 }
 
 /// Reads newline-delimited watch events.

@@ -1,6 +1,9 @@
 //! Strategies of core (`/api/v1`) resources that differ from the default.
 
 pub mod configmap;
+pub mod event;
 pub mod namespace;
+pub mod node;
 pub mod pod;
+pub mod secret;
 pub mod service;

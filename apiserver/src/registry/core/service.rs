@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use api_types::validation::{
     name_is_dns1035_label, FieldError, FieldErrors, FieldPath, ValidateNameFn,
@@ -14,7 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::object;
 use crate::registry::default::copy_status;
-use crate::registry::Strategy;
+use crate::registry::{Reservation, Strategy};
 use crate::status::ApiError;
 use crate::storage::Storage;
 
@@ -64,6 +65,8 @@ impl std::fmt::Display for ServiceCidr {
 /// The Service strategy, with what allocation needs.
 pub struct ServiceStrategy {
     storage: Storage,
+    /// Serializes allocations with the writes that store them.
+    lock: Arc<tokio::sync::Mutex<()>>,
     cidr: ServiceCidr,
     node_ports: (u16, u16),
 }
@@ -86,6 +89,7 @@ impl ServiceStrategy {
     pub fn new(storage: Storage, cidr: ServiceCidr, node_ports: (u16, u16)) -> Self {
         ServiceStrategy {
             storage,
+            lock: Arc::new(tokio::sync::Mutex::new(())),
             cidr,
             node_ports,
         }
@@ -304,8 +308,14 @@ impl Strategy for ServiceStrategy {
         &'a self,
         obj: &'a mut Value,
         old: Option<&'a Value>,
-    ) -> BoxFuture<'a, Result<(), ApiError>> {
-        Box::pin(self.allocate_impl(obj, old))
+    ) -> BoxFuture<'a, Result<Reservation, ApiError>> {
+        Box::pin(async move {
+            // One allocation at a time, held until the service is written: the next one
+            // then sees it in storage (upstream serializes on its allocator bitmap's CAS).
+            let guard = self.lock.clone().lock_owned().await;
+            self.allocate_impl(obj, old).await?;
+            Ok(Some(Box::new(guard) as Box<dyn std::any::Any + Send>))
+        })
     }
 
     fn name_validator(&self) -> ValidateNameFn {

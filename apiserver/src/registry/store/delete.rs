@@ -10,6 +10,17 @@ use crate::registry::list::ListOptions;
 use crate::registry::DeleteBehaviour;
 use crate::status::{success_status, ApiError};
 
+/// The garbage collector's finalizers.
+const ORPHAN: &str = "orphan";
+const FOREGROUND: &str = "foregroundDeletion";
+
+/// What happens to an object's dependents when it is deleted.
+enum Propagation {
+    Orphan,
+    Foreground,
+    Background,
+}
+
 impl Store {
     /// DELETE of one object.
     pub async fn delete(
@@ -51,16 +62,7 @@ impl Store {
 
         let graceful = self.strategy.delete_behaviour() == DeleteBehaviour::Graceful
             && !self.strategy.ready_to_remove(&old);
-        let mut finalizers = object::finalizers(&old);
-        match options.propagation_policy.as_deref() {
-            Some("Foreground") if !finalizers.iter().any(|f| f == "foregroundDeletion") => {
-                finalizers.push("foregroundDeletion".into());
-            }
-            Some("Orphan") if !finalizers.iter().any(|f| f == "orphan") => {
-                finalizers.push("orphan".into());
-            }
-            _ => {}
-        }
+        let finalizers = self.gc_finalizers(&object::finalizers(&old), options);
         let grace = self
             .strategy
             .grace_period(&old, options.grace_period_seconds);
@@ -94,8 +96,12 @@ impl Store {
             if !already && graceful {
                 self.strategy.prepare_for_graceful_delete(&mut marked);
             }
-            if !finalizers.is_empty() {
-                object::set_meta(&mut marked, "finalizers", json!(finalizers));
+            if finalizers != object::finalizers(&old) {
+                if finalizers.is_empty() {
+                    object::remove_meta(&mut marked, "finalizers");
+                } else {
+                    object::set_meta(&mut marked, "finalizers", json!(finalizers));
+                }
             }
             if ctx.dry_run || marked == old {
                 return Ok(Deleted { body: marked });
@@ -120,6 +126,45 @@ impl Store {
             success_status(self.qualified(), name, Some(object::meta_str(&old, "uid")))
         };
         Ok(Deleted { body })
+    }
+
+    /// Upstream's `deletionFinalizersForGarbageCollection`: the object's finalizers with
+    /// `orphan` / `foregroundDeletion` set as the delete's propagation policy (else the
+    /// finalizers already there, else the resource's default) asks.
+    fn gc_finalizers(&self, current: &[String], options: &DeleteOptions) -> Vec<String> {
+        let from_finalizers = || {
+            current.iter().find_map(|f| match f.as_str() {
+                ORPHAN => Some(Propagation::Orphan),
+                FOREGROUND => Some(Propagation::Foreground),
+                _ => None,
+            })
+        };
+        let policy = match options.propagation_policy.as_deref() {
+            Some("Orphan") => Propagation::Orphan,
+            Some("Foreground") => Propagation::Foreground,
+            Some(_) => Propagation::Background,
+            None => from_finalizers().unwrap_or(if self.strategy.orphans_by_default() {
+                Propagation::Orphan
+            } else {
+                Propagation::Background
+            }),
+        };
+        let mut out: Vec<String> = current
+            .iter()
+            .filter(|f| *f != ORPHAN && *f != FOREGROUND)
+            .cloned()
+            .collect();
+        match policy {
+            Propagation::Orphan => out.push(ORPHAN.into()),
+            Propagation::Foreground => out.push(FOREGROUND.into()),
+            Propagation::Background => {}
+        }
+        let same = out.len() == current.len() && out.iter().all(|f| current.contains(f));
+        if same {
+            current.to_vec()
+        } else {
+            out
+        }
     }
 
     /// DELETECOLLECTION: deletes every object the list options select; answers the list of

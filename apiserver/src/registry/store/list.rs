@@ -10,6 +10,9 @@ use crate::registry::selectable_fields;
 use crate::status::ApiError;
 use crate::storage::StorageError;
 
+/// How long a read waits for a `resourceVersion` the cache has not reached (upstream's 3 s).
+pub const FRESHNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 impl Store {
     /// LIST: the matching objects as a `<Kind>List`, paginated with `limit`/`continue`.
     pub async fn list(&self, namespace: &str, opts: &ListOptions) -> Result<Value, ApiError> {
@@ -40,6 +43,11 @@ impl Store {
                     return Err(ApiError::bad_request(
                         "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
                     ))
+                }
+                (_, Some(rv)) if rv > 0 => {
+                    // "Not older than": the data must have reached that revision.
+                    self.cacher.wait_until_fresh(rv, FRESHNESS_WAIT).await?;
+                    0
                 }
                 _ => 0,
             };

@@ -7,6 +7,8 @@ mod delete;
 mod list;
 mod update;
 
+pub use list::FRESHNESS_WAIT;
+
 use std::sync::Arc;
 
 use api_types::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -65,6 +67,48 @@ pub struct Deleted {
     pub body: Value,
 }
 
+/// Upstream's decode error for a body of another kind or version than the endpoint serves
+/// (`transformDecodeError` over the scheme's conversion error), or `None` when it fits.
+fn kind_mismatch(info: &ResourceInfo, kind: &str, api_version: &str) -> Option<String> {
+    let kind = if kind.is_empty() { info.kind } else { kind };
+    let api_version = if api_version.is_empty() {
+        info.api_version()
+    } else {
+        api_version.to_string()
+    };
+    let (group, version) = api_version.split_once('/').unwrap_or(("", &api_version));
+    let want_av = info.api_version();
+    if kind == info.kind && api_version == want_av {
+        return None;
+    }
+    let registered = api_types::registry::builtin()
+        .by_kind(group, version, kind)
+        .is_some();
+    let prefix = format!(
+        "{kind} in version \"{version}\" cannot be handled as a {}",
+        info.kind
+    );
+    if !registered {
+        return Some(format!(
+            "{prefix}: no kind \"{kind}\" is registered for version \"{api_version}\" in scheme \"pkg/api/legacyscheme/scheme.go:30\""
+        ));
+    }
+    if kind != info.kind {
+        // Go's package names: the external version, and the internal group's first label.
+        let internal = match info.group {
+            "" => "core",
+            g => g.split('.').next().unwrap_or(g),
+        };
+        return Some(format!(
+            "{prefix}: converting ({version}.{kind}) to ({internal}.{}): unknown conversion",
+            info.kind
+        ));
+    }
+    Some(format!(
+        "the API version in the data ({api_version}) does not match the expected API version ({want_av})"
+    ))
+}
+
 /// Name generation retries on a collision, as upstream's `RetryGenerateName`.
 const GENERATE_NAME_ATTEMPTS: usize = 8;
 /// Upstream's `maxGeneratedNameLength` (63 minus the 5-character suffix).
@@ -87,7 +131,15 @@ impl Store {
         Store {
             info,
             strategy,
-            cacher: Cacher::new(storage.clone(), prefix, conversion.map(|c| c.from_storage)),
+            cacher: Cacher::new(
+                storage.clone(),
+                match info.group {
+                    "" => info.plural.to_string(),
+                    group => format!("{}.{group}", info.plural),
+                },
+                prefix,
+                conversion.map(|c| c.from_storage),
+            ),
             storage,
             conversion,
         }
@@ -188,22 +240,10 @@ impl Store {
             ));
         };
         let want_av = self.info.api_version();
-        match map.get("kind").and_then(Value::as_str) {
-            Some(kind) if !kind.is_empty() && kind != self.info.kind => {
-                return Err(ApiError::bad_request(format!(
-                    "the object provided is unrecognized (must be of type {}): {kind} is not {}",
-                    self.info.kind, self.info.kind
-                )));
-            }
-            _ => {}
-        }
-        match map.get("apiVersion").and_then(Value::as_str) {
-            Some(av) if !av.is_empty() && av != want_av => {
-                return Err(ApiError::bad_request(format!(
-                    "the API version in the data ({av}) does not match the expected API version ({want_av})"
-                )));
-            }
-            _ => {}
+        let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+        let av = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if let Some(message) = kind_mismatch(self.info, kind, av) {
+            return Err(ApiError::bad_request(message));
         }
         map.insert("kind".into(), self.info.kind.into());
         map.insert("apiVersion".into(), want_av.into());
@@ -326,7 +366,8 @@ impl Store {
         )
         .await?;
         self.before_create(&mut obj);
-        self.strategy.allocate(&mut obj, None).await?;
+        // Held until the write below is done.
+        let _reservation = self.strategy.allocate(&mut obj, None).await?;
         let generate =
             object::name(&obj).is_empty() && !object::meta_str(&obj, "generateName").is_empty();
         let attempts = if generate { GENERATE_NAME_ATTEMPTS } else { 1 };

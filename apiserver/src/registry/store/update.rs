@@ -86,12 +86,14 @@ impl Store {
         } else if requested_rv != current.mod_revision.to_string() {
             return Err(ApiError::conflict(self.qualified(), name));
         }
+        // Held until the write below is done.
+        let mut _reservation = None;
         let mut new = match subresource {
             "" => {
                 let mut new = obj;
                 self.strategy.defaults(&mut new);
                 self.strategy.prepare_for_update(&mut new, &old);
-                self.strategy.allocate(&mut new, Some(&old)).await?;
+                _reservation = self.strategy.allocate(&mut new, Some(&old)).await?;
                 new
             }
             "status" => status_update(&old, &obj),

@@ -1,0 +1,353 @@
+//! The storage-facing suite, run twice: against real etcd and against the workspace's
+//! etcd-shim (built if missing; never skipped). Keys and values as upstream lays them out,
+//! conflicts, watch resume across an apiserver restart, compaction and 410.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, Cluster, Resp};
+use serde_json::{json, Value};
+
+const CMS: &str = "/api/v1/namespaces/default/configmaps";
+
+/// Runs each named `async fn(Backend)` once per backend, as `<name>::etcd` and `<name>::shim`.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn etcd() {
+                super::$name(Backend::Etcd).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn shim() {
+                super::$name(Backend::Shim).await
+            }
+        }
+    )*};
+}
+
+on_both!(
+    keys_values_and_conflicts,
+    watch_resumes_across_restart,
+    compacted_history_is_expired,
+);
+
+fn cm(name: &str, data: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data})
+}
+
+fn rv(obj: &Value) -> i64 {
+    obj["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no resourceVersion: {obj}"))
+        .parse()
+        .unwrap()
+}
+
+fn created(r: Resp) -> Value {
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()
+}
+
+async fn keys_values_and_conflicts(backend: Backend) {
+    let c = Cluster::start_on(backend);
+    let a = created(c.admin("POST", CMS, Some(cm("a", json!({"k": "v"})))).await);
+
+    // Upstream's key layout, a JSON value without resourceVersion, RV = mod revision.
+    let mut etcd = c.etcd_client().await;
+    let got = etcd
+        .get("/registry/configmaps/default/a", None)
+        .await
+        .unwrap();
+    let kv = &got.kvs()[0];
+    let stored: Value = serde_json::from_slice(kv.value()).unwrap();
+    assert_eq!(stored["kind"], "ConfigMap");
+    assert_eq!(stored["apiVersion"], "v1");
+    assert_eq!(stored["data"]["k"], "v");
+    assert_eq!(stored["metadata"]["uid"], a["metadata"]["uid"]);
+    assert!(
+        stored["metadata"].get("resourceVersion").is_none(),
+        "{stored}"
+    );
+    assert_eq!(kv.mod_revision(), rv(&a));
+    let ns = etcd
+        .get("/registry/namespaces/kube-system", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        ns.kvs().len(),
+        1,
+        "cluster-scoped keys have no namespace segment"
+    );
+
+    // Create of an existing name: 409 AlreadyExists; nothing changes.
+    let again = c
+        .admin("POST", CMS, Some(cm("a", json!({"k": "other"}))))
+        .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(again.json()["reason"], "AlreadyExists");
+    assert_eq!(again.json()["message"], "configmaps \"a\" already exists");
+
+    // Update with the current RV succeeds; with the old one it is 409 Conflict.
+    let mut upd = a.clone();
+    upd["data"]["k"] = json!("v2");
+    let updated = c.admin("PUT", &format!("{CMS}/a"), Some(upd.clone())).await;
+    assert_eq!(updated.status, 200, "{}", updated.text());
+    let updated = updated.json();
+    assert!(rv(&updated) > rv(&a));
+    upd["data"]["k"] = json!("stale");
+    let stale = c.admin("PUT", &format!("{CMS}/a"), Some(upd)).await;
+    assert_eq!(stale.status, 409);
+    let stale = stale.json();
+    assert_eq!(stale["reason"], "Conflict");
+    assert_eq!(
+        stale["message"],
+        "Operation cannot be fulfilled on configmaps \"a\": the object has been modified; please apply your changes to the latest version and try again"
+    );
+    let now = c.admin("GET", &format!("{CMS}/a"), None).await.json();
+    assert_eq!(now["data"]["k"], "v2");
+    assert_eq!(rv(&now), rv(&updated));
+
+    // A delete with a stale RV precondition is refused too.
+    let del = c
+        .request(
+            common::Who::Admin,
+            "DELETE",
+            &format!("{CMS}/a"),
+            &[("content-type", "application/json")],
+            Some(
+                serde_json::to_vec(&json!({"kind": "DeleteOptions", "apiVersion": "v1",
+                    "preconditions": {"resourceVersion": a["metadata"]["resourceVersion"]}}))
+                .unwrap(),
+            ),
+        )
+        .await;
+    assert_eq!(del.status, 409, "{}", del.text());
+    assert_eq!(c.admin("GET", &format!("{CMS}/a"), None).await.status, 200);
+}
+
+/// Collects events until the stream ends (it has a server-side timeout).
+async fn drain(w: &mut common::Watch) -> Vec<(String, String, i64)> {
+    let mut out = Vec::new();
+    while let Some(ev) = w.next(Duration::from_secs(30)).await {
+        out.push((
+            ev["type"].as_str().unwrap().to_string(),
+            ev["object"]["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            rv(&ev["object"]),
+        ));
+    }
+    out
+}
+
+async fn watch_resumes_across_restart(backend: Backend) {
+    let mut c = Cluster::start_on(backend);
+    let a = created(c.admin("POST", CMS, Some(cm("a", json!({})))).await);
+    let mut w = c
+        .watch(&format!("{CMS}?watch=true&resourceVersion={}", rv(&a)))
+        .await;
+    let b = created(c.admin("POST", CMS, Some(cm("b", json!({})))).await);
+    let seen = w.next(Duration::from_secs(20)).await.expect("ADDED b");
+    assert_eq!(seen["type"], "ADDED");
+    let last_seen = rv(&seen["object"]);
+    assert_eq!(last_seen, rv(&b));
+    drop(w);
+
+    // Missed by the client: a change to b, and writes elsewhere moving the revision on.
+    let mut upd = b.clone();
+    upd["data"] = json!({"x": "1"});
+    let b2 = c.admin("PUT", &format!("{CMS}/b"), Some(upd)).await.json();
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}});
+    assert_eq!(
+        c.admin("POST", "/api/v1/namespaces/default/secrets", Some(secret))
+            .await
+            .status,
+        201
+    );
+
+    // Down: someone writes to etcd behind the apiserver's back.
+    c.stop_apiserver();
+    let direct = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "direct",
+        "namespace": "default", "uid": "0f0e0d0c-0000-4000-8000-000000000001",
+        "creationTimestamp": "2025-01-01T00:00:00Z"}});
+    c.etcd_client()
+        .await
+        .put(
+            "/registry/configmaps/default/direct",
+            serde_json::to_vec(&direct).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    c.start_apiserver();
+
+    created(c.admin("POST", CMS, Some(cm("c", json!({})))).await);
+    let del = c.admin("DELETE", &format!("{CMS}/a"), None).await;
+    assert_eq!(del.status, 200, "{}", del.text());
+
+    let mut resumed = c
+        .watch(&format!(
+            "{CMS}?watch=true&resourceVersion={last_seen}&timeoutSeconds=3"
+        ))
+        .await;
+    let events = drain(&mut resumed).await;
+    let names: Vec<(&str, &str)> = events
+        .iter()
+        .map(|(t, n, _)| (t.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("MODIFIED", "b"),
+            ("ADDED", "direct"),
+            ("ADDED", "c"),
+            ("DELETED", "a")
+        ],
+        "{events:?}"
+    );
+    assert_eq!(events[0].2, rv(&b2));
+    assert!(
+        events.windows(2).all(|w| w[0].2 < w[1].2),
+        "resourceVersions must grow: {events:?}"
+    );
+    assert!(events.iter().all(|e| e.2 > last_seen));
+}
+
+async fn compacted_history_is_expired(backend: Backend) {
+    let mut c = Cluster::start_on(backend);
+    let a = created(c.admin("POST", CMS, Some(cm("a", json!({})))).await);
+    let old = rv(&a);
+    created(c.admin("POST", CMS, Some(cm("b", json!({})))).await);
+    let page = c.admin("GET", &format!("{CMS}?limit=1"), None).await.json();
+    let token = page["metadata"]["continue"].as_str().unwrap().to_string();
+    let b2 = created(c.admin("POST", CMS, Some(cm("c", json!({})))).await);
+    // What upstream's compactor does every --etcd-compaction-interval.
+    c.etcd_client().await.compact(rv(&b2), None).await.unwrap();
+    // A fresh watch cache: the old revisions are outside its window, only etcd had them.
+    c.restart_apiserver();
+
+    // A watch from before the compaction: 200, then an in-stream 410 Expired.
+    let mut w = c
+        .watch(&format!("{CMS}?watch=true&resourceVersion={old}"))
+        .await;
+    let err = w.next(Duration::from_secs(20)).await.expect("ERROR event");
+    assert_eq!(err["type"], "ERROR", "{err}");
+    assert_eq!(err["object"]["code"], 410);
+    assert_eq!(err["object"]["reason"], "Expired");
+    assert!(w.next(Duration::from_secs(20)).await.is_none());
+
+    // An exact list at a compacted revision, and a continue token from before: 410.
+    let exact = c
+        .admin(
+            "GET",
+            &format!("{CMS}?resourceVersion={old}&resourceVersionMatch=Exact"),
+            None,
+        )
+        .await;
+    assert_eq!(exact.status, 410, "{}", exact.text());
+    assert_eq!(exact.json()["reason"], "Expired");
+    let cont = c
+        .admin("GET", &format!("{CMS}?limit=1&continue={token}"), None)
+        .await;
+    assert_eq!(cont.status, 410, "{}", cont.text());
+    assert_eq!(cont.json()["reason"], "Expired");
+
+    // A watch from the compaction revision on still works.
+    let mut fine = c
+        .watch(&format!("{CMS}?watch=true&resourceVersion={}", rv(&b2)))
+        .await;
+    created(c.admin("POST", CMS, Some(cm("d", json!({})))).await);
+    let ev = fine.next(Duration::from_secs(20)).await.expect("ADDED d");
+    assert_eq!(ev["type"], "ADDED");
+    assert_eq!(ev["object"]["metadata"]["name"], "d");
+}
+
+/// `--etcd-compaction-interval`: the apiserver compacts etcd itself, so an exact list at an
+/// old revision soon becomes 410 Expired while current reads keep working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apiserver_compacts_etcd() {
+    let c = Cluster::start_opts(common::Opts {
+        apiserver_args: vec!["--etcd-compaction-interval=1s".to_string()],
+        ..common::Opts::default()
+    });
+    let a = created(c.admin("POST", CMS, Some(cm("a", json!({})))).await);
+    let old = rv(&a);
+    created(c.admin("POST", CMS, Some(cm("b", json!({})))).await);
+    let exact = format!("{CMS}?resourceVersion={old}&resourceVersionMatch=Exact");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = c.admin("GET", &exact, None).await;
+        if r.status == 410 {
+            assert_eq!(r.json()["reason"], "Expired");
+            break;
+        }
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never compacted:\n{}",
+            c.log()
+        );
+        // Writes move the revision on, so each interval has something to compact.
+        let _ = c.admin("POST", CMS, Some(cm("tick", json!({})))).await;
+        let _ = c.admin("DELETE", &format!("{CMS}/tick"), None).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(c.admin("GET", &format!("{CMS}/a"), None).await.status, 200);
+}
+
+/// A `resourceVersion` the storage has not reached: lists and watches wait for it briefly,
+/// then answer upstream's 504 "Too large resource version"; one just reached is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_large_resource_version() {
+    let c = Cluster::start();
+    let a = created(c.admin("POST", CMS, Some(cm("a", json!({})))).await);
+    let ahead = rv(&a) + 1000;
+    for path in [
+        format!("{CMS}?resourceVersion={ahead}"),
+        format!("{CMS}?resourceVersion={ahead}&resourceVersionMatch=NotOlderThan"),
+        format!("{CMS}?watch=1&resourceVersion={ahead}"),
+    ] {
+        let r = c.admin("GET", &path, None).await;
+        assert_eq!(r.status, 504, "{path}: {}", r.text());
+        let s = r.json();
+        assert_eq!(s["reason"], "Timeout");
+        assert!(
+            s["message"].as_str().unwrap().starts_with(&format!(
+                "Timeout: Too large resource version: {ahead}, current: "
+            )),
+            "{s}"
+        );
+        assert_eq!(
+            s["details"]["causes"][0]["reason"],
+            "ResourceVersionTooLarge"
+        );
+    }
+    let ok = c
+        .admin("GET", &format!("{CMS}?resourceVersion={}", rv(&a)), None)
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    assert_eq!(ok.json()["items"].as_array().unwrap().len(), 1);
+
+    // A revision reached by another resource only (the config map cache saw no change since)
+    // is not "too large".
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}});
+    let s = created(
+        c.admin("POST", "/api/v1/namespaces/default/secrets", Some(secret))
+            .await,
+    );
+    let global = rv(&s);
+    let r = c
+        .admin("GET", &format!("{CMS}?resourceVersion={global}"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut w = c
+        .watch(&format!("{CMS}?watch=1&resourceVersion={global}"))
+        .await;
+    created(c.admin("POST", CMS, Some(cm("after", json!({})))).await);
+    let ev = w.next(Duration::from_secs(20)).await.expect("ADDED after");
+    assert_eq!(ev["object"]["metadata"]["name"], "after");
+}
