@@ -176,44 +176,74 @@ async fn bench(kind: &str) -> Result<Vec<(String, String)>, Box<dyn std::error::
         format!("{:.1}", pct(&mut lat, 0.5)),
     ));
 
-    // Watch fan-out: 1,000 watchers of one key, 100 puts; time until every watcher has
-    // every event.
-    let mut streams = Vec::new();
-    for _ in 0..1000 {
-        let mut ws = c.watch("/fan", None).await?;
+    // Watch fan-out: 1,000 watchers of one prefix. First 100 puts back to back (events/s
+    // until every watcher has every event), then single puts one at a time: the time until
+    // the last of the 1,000 watchers has seen each one.
+    const WATCHERS: usize = 1000;
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    let mut watchers = Vec::with_capacity(WATCHERS);
+    for _ in 0..WATCHERS {
+        let mut ws = c
+            .watch(
+                "/fan/",
+                Some(etcd_client::WatchOptions::new().with_prefix()),
+            )
+            .await?;
         ws.message().await?; // created
-        streams.push(ws);
-    }
-    let t = Instant::now();
-    let waiters: Vec<_> = streams
-        .into_iter()
-        .map(|mut ws| {
-            tokio::spawn(async move {
-                let mut got = 0;
-                while got < 100 {
-                    match ws.message().await {
-                        Ok(Some(m)) => got += m.events().len(),
-                        _ => break,
+        let seen_tx = seen_tx.clone();
+        watchers.push(tokio::spawn(async move {
+            while let Ok(Some(m)) = ws.message().await {
+                let at = Instant::now();
+                for _ in m.events() {
+                    if seen_tx.send(at).is_err() {
+                        return;
                     }
                 }
-                got
-            })
-        })
-        .collect();
+            }
+        }));
+    }
+    // Waits for `n` deliveries; the time of the last one, or an error if they stop coming.
+    async fn deliveries(
+        rx: &mut tokio::sync::mpsc::UnboundedReceiver<Instant>,
+        n: usize,
+    ) -> Result<Instant, String> {
+        let mut last = Instant::now();
+        for got in 0..n {
+            match tokio::time::timeout(Duration::from_secs(60), rx.recv()).await {
+                Ok(Some(at)) => last = last.max(at),
+                _ => return Err(format!("watchers stopped after {got} of {n} events")),
+            }
+        }
+        Ok(last)
+    }
+    let t = Instant::now();
     for i in 0..100 {
-        c.put("/fan", format!("{i}"), None).await?;
+        c.put(format!("/fan/burst/{i:03}"), value.clone(), None)
+            .await?;
     }
-    let mut delivered = 0;
-    for w in waiters {
-        delivered += w.await.unwrap_or(0);
+    let last = deliveries(&mut seen_rx, 100 * WATCHERS).await?;
+    let events_per_sec = (100 * WATCHERS) as f64 / (last - t).as_secs_f64();
+    let mut lat = Vec::new();
+    for i in 0..20 {
+        let t0 = Instant::now();
+        c.put(format!("/fan/single/{i:03}"), value.clone(), None)
+            .await?;
+        let last = deliveries(&mut seen_rx, WATCHERS).await?;
+        lat.push(last.saturating_duration_since(t0));
     }
-    let secs = t.elapsed().as_secs_f64();
+    for w in &watchers {
+        w.abort();
+    }
     out.push((
         "watch fan-out, 1000 watchers x 100 puts (events/s)".into(),
-        format!("{:.0}", delivered as f64 / secs),
+        format!("{events_per_sec:.0}"),
+    ));
+    out.push((
+        "watch fan-out, put until all 1000 watchers saw it p50 (ms)".into(),
+        format!("{:.2}", pct(&mut lat, 0.5)),
     ));
 
-    let total = 1000 + 20_000 + 10_000 + 1;
+    let total = 1000 + 20_000 + 10_000 + 100 + 20; // keys written above
     load(&c, 64, 100_000 - total, "/fill/", &value).await;
     out.push((
         "RSS after 100k keys (MiB)".into(),
