@@ -4,9 +4,10 @@
 //! etcd one watch. A watch from a revision older than the window gets 410 Expired.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
+use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::{broadcast, watch, OnceCell};
 
@@ -29,6 +30,31 @@ pub struct CacheEvent {
     pub obj: Arc<Value>,
     pub prev: Option<Arc<Value>>,
     pub revision: i64,
+    /// Its plain JSON watch frames, encoded once and shared by every watcher.
+    pub frames: SharedFrames,
+}
+
+/// The plain JSON watch frames of one event, one per event type a watcher may see it as
+/// (selectors turn a change into ADDED or DELETED for some watchers). The first watcher
+/// that sends a type encodes it; the others share the bytes instead of encoding again.
+#[derive(Debug, Clone, Default)]
+pub struct SharedFrames {
+    added: OnceLock<Bytes>,
+    modified: OnceLock<Bytes>,
+    deleted: OnceLock<Bytes>,
+}
+
+impl SharedFrames {
+    /// The frame for `kind`, from `encode` the first time.
+    pub fn get_or_encode(&self, kind: &str, encode: impl FnOnce() -> Bytes) -> Bytes {
+        let slot = match kind {
+            "ADDED" => &self.added,
+            "MODIFIED" => &self.modified,
+            "DELETED" => &self.deleted,
+            _ => return encode(),
+        };
+        slot.get_or_init(encode).clone()
+    }
 }
 
 /// What the live fan-out carries.
@@ -244,6 +270,7 @@ impl Cacher {
             obj,
             prev,
             revision,
+            frames: SharedFrames::default(),
         });
         state.revision = revision;
         crate::metrics::set_storage_objects(&self.resource, state.objects.len());
@@ -435,6 +462,7 @@ impl Cacher {
             obj,
             prev,
             revision,
+            frames: SharedFrames::default(),
         }))
     }
 

@@ -18,7 +18,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::handlers;
 use crate::pipeline::admission::AdmissionChain;
-use crate::pipeline::authn::AuthenticatorChain;
+use crate::pipeline::authn::{AuthenticatorChain, X509Cache};
 use crate::pipeline::authz::Authorizer;
 use crate::registry::Registry;
 use crate::storage::Storage;
@@ -29,6 +29,8 @@ pub struct ConnInfo {
     pub remote: SocketAddr,
     /// The client chain the TLS layer verified against the client CA, leaf first.
     pub peer_certificates: Option<Vec<CertificateDer<'static>>>,
+    /// The x509 authentication outcome, computed on the connection's first request.
+    pub x509: X509Cache,
 }
 
 /// The assembled server: pipeline stages, stores and the shared endpoints.
@@ -87,6 +89,7 @@ pub async fn serve(
             let conn = Arc::new(ConnInfo {
                 remote,
                 peer_certificates: stream.get_ref().1.peer_certificates().map(<[_]>::to_vec),
+                x509: X509Cache::default(),
             });
             let service = service_fn(move |req| {
                 let api = api.clone();

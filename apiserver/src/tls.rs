@@ -111,6 +111,9 @@ impl ClientCertVerifier for DeferredClientVerifier {
 #[derive(Debug, Clone)]
 pub struct ClientCa {
     verifier: Arc<dyn ClientCertVerifier>,
+    /// How many chains were checked: the signature math is costly, so tests assert that
+    /// a connection's chain is checked once, not on every request.
+    verifications: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ClientCa {
@@ -131,16 +134,27 @@ impl ClientCa {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
-        Ok(ClientCa { verifier })
+        Ok(ClientCa {
+            verifier,
+            verifications: Arc::default(),
+        })
     }
 
     /// Whether `chain` (leaf first) leads to one of the CAs and may be used for client auth.
     pub fn verify(&self, chain: &[CertificateDer<'static>]) -> Result<(), String> {
         let (leaf, intermediates) = chain.split_first().ok_or("no certificate")?;
+        self.verifications
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.verifier
             .verify_client_cert(leaf, intermediates, UnixTime::now())
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    /// How many chains [`ClientCa::verify`] has checked so far.
+    pub fn verifications(&self) -> u64 {
+        self.verifications
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

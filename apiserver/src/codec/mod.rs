@@ -161,17 +161,28 @@ impl Output {
 
     /// Serializes `value` in this format.
     pub fn encode(&self, value: &Value) -> Vec<u8> {
+        self.encode_any(value)
+    }
+
+    /// As [`Output::encode`], for any serializable body (e.g. a list serialized straight
+    /// from the watch cache's shared items).
+    pub fn encode_any<T: serde::Serialize>(&self, value: &T) -> Vec<u8> {
         match self.encoding {
-            Encoding::Json => encode_json(value),
+            Encoding::Json => encode_json_any(value),
             Encoding::Yaml => serde_saphyr::to_string(value)
                 .map(String::into_bytes)
-                .unwrap_or_else(|_| encode_json(value)),
+                .unwrap_or_else(|_| encode_json_any(value)),
         }
     }
 }
 
 /// Compact JSON followed by a newline, as upstream writes it.
 pub fn encode_json(value: &Value) -> Vec<u8> {
+    encode_json_any(value)
+}
+
+/// As [`encode_json`], for any serializable body.
+pub fn encode_json_any<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
     out.push(b'\n');
     out

@@ -2,7 +2,7 @@
 
 use http::Response;
 
-use super::{respond, Body, RequestContext};
+use super::{respond, respond_any, Body, RequestContext};
 use crate::codec::{negotiate, Offers, Shape};
 use crate::componentstatus;
 use crate::registry::list::ListOptions;
@@ -19,16 +19,29 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     )?;
     let opts = ListOptions::from_query(ctx.query)?;
     opts.validate(false)?;
-    let list = if (ctx.resource.group, ctx.resource.plural) == ("", "componentstatuses") {
-        componentstatus::list(&ctx.api.storage).await
-    } else {
-        ctx.store()?.list(&ctx.info.namespace, &opts).await?
-    };
+    if (ctx.resource.group, ctx.resource.plural) == ("", "componentstatuses") {
+        let list = componentstatus::list(&ctx.api.storage).await;
+        return table_or_list(ctx, &output, list);
+    }
+    let list = ctx.store()?.list_body(&ctx.info.namespace, &opts).await?;
+    if output.shape == Shape::Table {
+        return table_or_list(ctx, &output, list.into_value());
+    }
+    // Serialized straight from the items: no copy of the item set on the way out.
+    Ok(respond_any(200, &output, &list))
+}
+
+/// Writes `list` as a Table when one was asked for, else as it is.
+fn table_or_list(
+    ctx: &RequestContext<'_>,
+    output: &crate::codec::Output,
+    list: serde_json::Value,
+) -> Result<Response<Body>, ApiError> {
     if output.shape == Shape::Table {
         let include = table::IncludeObject::from_query(ctx.param("includeObject").as_deref())?;
-        let items = list["items"].as_array().cloned().unwrap_or_default();
-        let t = table::for_objects(ctx.resource, &items, Some(&list["metadata"]), include, true);
-        return Ok(respond(200, &output, &t));
+        let items = list["items"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let t = table::for_objects(ctx.resource, items, Some(&list["metadata"]), include, true);
+        return Ok(respond(200, output, &t));
     }
-    Ok(respond(200, &output, &list))
+    Ok(respond(200, output, &list))
 }

@@ -39,7 +39,12 @@ pub fn full(bytes: impl Into<Bytes>) -> Body {
 
 /// A response of `value` in the negotiated format.
 pub fn respond(status: u16, output: &Output, value: &Value) -> Response<Body> {
-    build(status, &output.content_type(), output.encode(value))
+    respond_any(status, output, value)
+}
+
+/// As [`respond`], for any serializable body.
+pub fn respond_any<T: serde::Serialize>(status: u16, output: &Output, value: &T) -> Response<Body> {
+    build(status, &output.content_type(), output.encode_any(value))
 }
 
 fn build(status: u16, content_type: &str, body: Vec<u8>) -> Response<Body> {
@@ -165,6 +170,7 @@ where
     let Some(user) = api.authn.authenticate(&AuthnRequest {
         headers: req.headers(),
         peer_certificates: conn.peer_certificates.as_deref(),
+        x509_cache: Some(&conn.x509),
     }) else {
         record(401);
         return error_response(&ApiError::unauthorized());

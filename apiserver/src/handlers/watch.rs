@@ -18,7 +18,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::{Body, RequestContext};
 use crate::cacher::{CacheEvent, Message, Start, Subscription};
-use crate::codec::{encode_json, negotiate, Offers, Output, Shape};
+use crate::codec::{encode_json, encode_json_any, negotiate, Offers, Output, Shape};
 use crate::registry::list::ListOptions;
 use crate::registry::Store;
 use crate::status::ApiError;
@@ -65,10 +65,33 @@ impl Encoder {
             self.sent_columns = true;
             t
         } else {
-            obj.clone()
+            return frame(kind, obj);
         };
         Bytes::from(encode_json(&json!({"type": kind, "object": object})))
     }
+
+    /// As [`Encoder::event`] for a change of the watch cache: plain JSON frames are encoded
+    /// once per event and type, and shared by every watcher.
+    fn change(&mut self, kind: &str, ev: &CacheEvent) -> Bytes {
+        if self.output.shape == Shape::Table {
+            return self.event(kind, &ev.obj);
+        }
+        ev.frames.get_or_encode(kind, || frame(kind, &ev.obj))
+    }
+}
+
+/// One watch event as it goes on the wire, serialized from a reference to the object.
+/// The fields are in the order a `Value` would write them.
+#[derive(serde::Serialize)]
+struct WireEvent<'a> {
+    object: &'a Value,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+/// The plain JSON frame of an event: `{"object":...,"type":...}` and a newline.
+fn frame(kind: &str, obj: &Value) -> Bytes {
+    Bytes::from(encode_json_any(&WireEvent { object: obj, kind }))
 }
 
 fn bookmark(store: &Store, revision: i64, initial_end: bool) -> Value {
@@ -160,22 +183,18 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     Ok(resp)
 }
 
-/// The event (if any) a change means for a watcher with these selectors: objects entering
-/// the selection are ADDED, leaving it DELETED.
-fn translate<'a>(
-    store: &Store,
-    opts: &ListOptions,
-    ev: &'a CacheEvent,
-) -> Option<(&'static str, &'a Value)> {
+/// The event type (if any) a change means for a watcher with these selectors: objects
+/// entering the selection are ADDED, leaving it DELETED. The object sent is `ev.obj`.
+fn translate(store: &Store, opts: &ListOptions, ev: &CacheEvent) -> Option<&'static str> {
     let prev_matches = ev.prev.as_ref().is_some_and(|p| store.matches(p, opts));
     match ev.kind {
         WatchEventKind::Put => match (store.matches(&ev.obj, opts), prev_matches) {
-            (true, true) => Some(("MODIFIED", &ev.obj)),
-            (true, false) => Some(("ADDED", &ev.obj)),
-            (false, true) => Some(("DELETED", &ev.obj)),
+            (true, true) => Some("MODIFIED"),
+            (true, false) => Some("ADDED"),
+            (false, true) => Some("DELETED"),
             (false, false) => None,
         },
-        WatchEventKind::Delete => prev_matches.then_some(("DELETED", &*ev.obj)),
+        WatchEventKind::Delete => prev_matches.then_some("DELETED"),
     }
 }
 
@@ -203,8 +222,8 @@ async fn follow(
     }
     let mut last = sub.revision;
     for ev in &sub.backlog {
-        if let Some((kind, obj)) = translate(store, opts, ev) {
-            if tx.send(encoder.event(kind, obj)).await.is_err() {
+        if let Some(kind) = translate(store, opts, ev) {
+            if tx.send(encoder.change(kind, ev)).await.is_err() {
                 return;
             }
         }
@@ -287,7 +306,7 @@ impl Live<'_> {
         }
         *last = (*last).max(ev.revision);
         match translate(self.store, self.opts, ev) {
-            Some((kind, obj)) => tx.send(encoder.event(kind, obj)).await.is_ok(),
+            Some(kind) => tx.send(encoder.change(kind, ev)).await.is_ok(),
             None => true,
         }
     }
@@ -310,5 +329,39 @@ mod tests {
         // Too late for another one.
         assert_eq!(next_bookmark(now, now + Duration::from_secs(1)), None);
         assert_eq!(next_bookmark(short - PRE_TIMEOUT_BOOKMARK, short), None);
+    }
+
+    #[test]
+    fn frames_match_the_value_encoding() {
+        let obj = json!({"kind": "ConfigMap", "metadata": {"name": "a", "resourceVersion": "5"}});
+        let expected = encode_json(&json!({"type": "MODIFIED", "object": obj.clone()}));
+        assert_eq!(&frame("MODIFIED", &obj)[..], &expected[..]);
+    }
+
+    #[test]
+    fn change_frames_are_encoded_once_and_shared() {
+        let frames = crate::cacher::SharedFrames::default();
+        let obj = json!({"metadata": {"name": "a"}});
+        let mut encodes = 0;
+        let mut first = None;
+        for _ in 0..3 {
+            let b = frames.get_or_encode("MODIFIED", || {
+                encodes += 1;
+                frame("MODIFIED", &obj)
+            });
+            // Every watcher gets the very same buffer.
+            let ptr = *first.get_or_insert(b.as_ptr());
+            assert_eq!(b.as_ptr(), ptr);
+        }
+        assert_eq!(encodes, 1);
+        // Another type (a watcher whose selector the object just entered) is its own frame.
+        let added = frames.get_or_encode("ADDED", || {
+            encodes += 1;
+            frame("ADDED", &obj)
+        });
+        assert_eq!(encodes, 2);
+        assert!(std::str::from_utf8(&added)
+            .unwrap()
+            .contains("\"type\":\"ADDED\""));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use http::HeaderMap;
 use rustls_pki_types::CertificateDer;
@@ -48,7 +48,18 @@ pub struct AuthnRequest<'a> {
     pub headers: &'a HeaderMap,
     /// The verified client certificate chain, leaf first.
     pub peer_certificates: Option<&'a [CertificateDer<'static>]>,
+    /// Where the connection keeps its x509 outcome, so the chain is verified once per
+    /// connection rather than once per request (`None`: verify every time).
+    pub x509_cache: Option<&'a X509Cache>,
 }
+
+/// The x509 outcome of one TLS connection. Its client chain and the client CA never change
+/// during the connection, so the costly signature check runs on its first request only;
+/// a rejection is cached too, so every request of an untrusted connection still gets a 401.
+/// The outcome is kept with the chain's earliest `notAfter` (unix seconds): a connection
+/// that outlives its certificate is refused from then on, as a fresh check would.
+#[derive(Debug, Clone, Default)]
+pub struct X509Cache(OnceLock<(AuthnOutcome, i64)>);
 
 /// The outcome of one authenticator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +92,39 @@ impl Authenticator for X509Authenticator {
         let Some(chain) = req.peer_certificates.filter(|c| !c.is_empty()) else {
             return AuthnOutcome::NoCredentials;
         };
+        let Some(cache) = req.x509_cache else {
+            return self.check(chain);
+        };
+        let (outcome, expires) = cache
+            .0
+            .get_or_init(|| (self.check(chain), chain_expiry(chain)));
+        if unix_now() >= *expires {
+            return AuthnOutcome::Rejected;
+        }
+        outcome.clone()
+    }
+}
+
+/// The earliest `notAfter` of the chain's certificates, in unix seconds.
+fn chain_expiry(chain: &[CertificateDer<'static>]) -> i64 {
+    chain
+        .iter()
+        .filter_map(|c| x509_parser::parse_x509_certificate(c.as_ref()).ok())
+        .map(|(_, cert)| cert.validity().not_after.timestamp())
+        .min()
+        .unwrap_or(i64::MAX)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl X509Authenticator {
+    /// Verifies `chain` against the client CA and reads the user from its leaf.
+    fn check(&self, chain: &[CertificateDer<'static>]) -> AuthnOutcome {
         if let Err(error) = self.ca.verify(chain) {
             tracing::debug!(%error, "client certificate rejected");
             return AuthnOutcome::Rejected;
@@ -284,6 +328,7 @@ mod tests {
         let req = AuthnRequest {
             headers: &h,
             peer_certificates: None,
+            x509_cache: None,
         };
         assert_eq!(
             a.authenticate(&req),
@@ -297,6 +342,7 @@ mod tests {
         let req = AuthnRequest {
             headers: &h,
             peer_certificates: None,
+            x509_cache: None,
         };
         assert_eq!(a.authenticate(&req), AuthnOutcome::Rejected);
         assert!(matches!(
@@ -314,6 +360,7 @@ mod tests {
             .authenticate(&AuthnRequest {
                 headers: &none,
                 peer_certificates: None,
+                x509_cache: None,
             })
             .unwrap();
         assert!(anon.is_anonymous());
@@ -322,7 +369,8 @@ mod tests {
         assert_eq!(
             chain.authenticate(&AuthnRequest {
                 headers: &bad,
-                peer_certificates: None
+                peer_certificates: None,
+                x509_cache: None,
             }),
             None
         );
@@ -331,6 +379,7 @@ mod tests {
             .authenticate(&AuthnRequest {
                 headers: &good,
                 peer_certificates: None,
+                x509_cache: None,
             })
             .unwrap();
         assert_eq!(user.groups, ["system:authenticated"]);
@@ -338,9 +387,105 @@ mod tests {
         assert_eq!(
             no_anon.authenticate(&AuthnRequest {
                 headers: &none,
-                peer_certificates: None
+                peer_certificates: None,
+                x509_cache: None,
             }),
             None
         );
+    }
+
+    /// A self-signed CA: its issuer and its PEM.
+    fn test_ca(ca_name: &str) -> (rcgen::Issuer<'static, rcgen::KeyPair>, String) {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, ca_name);
+        let pem = params.self_signed(&key).unwrap().pem();
+        (Issuer::new(params, key), pem)
+    }
+
+    fn leaf(issuer: &rcgen::Issuer<'static, rcgen::KeyPair>) -> Vec<CertificateDer<'static>> {
+        use rcgen::{CertificateParams, DnType, ExtendedKeyUsagePurpose, KeyPair};
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, "alice");
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "devs");
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        vec![params.signed_by(&key, issuer).unwrap().der().clone()]
+    }
+
+    #[test]
+    fn x509_chain_is_verified_once_per_connection() {
+        let (issuer, ca_pem) = test_ca("test-ca");
+        let (rogue_issuer, _) = test_ca("rogue-ca");
+        let dir = tempfile::tempdir().unwrap();
+        let ca_path = dir.path().join("ca.crt");
+        std::fs::write(&ca_path, ca_pem).unwrap();
+        let ca = crate::tls::ClientCa::load(&ca_path).unwrap();
+        let authn = X509Authenticator::new(ca.clone());
+        let none = HeaderMap::new();
+        let alice = AuthnOutcome::Authenticated(UserInfo {
+            name: "alice".into(),
+            uid: String::new(),
+            groups: vec!["devs".into()],
+        });
+
+        let good = leaf(&issuer);
+        let conn = X509Cache::default();
+        for _ in 0..3 {
+            let req = AuthnRequest {
+                headers: &none,
+                peer_certificates: Some(&good),
+                x509_cache: Some(&conn),
+            };
+            assert_eq!(authn.authenticate(&req), alice);
+        }
+        assert_eq!(ca.verifications(), 1);
+
+        // An untrusted chain is refused on every request, and checked once too.
+        let rogue = leaf(&rogue_issuer);
+        let conn = X509Cache::default();
+        for _ in 0..3 {
+            let req = AuthnRequest {
+                headers: &none,
+                peer_certificates: Some(&rogue),
+                x509_cache: Some(&conn),
+            };
+            assert_eq!(authn.authenticate(&req), AuthnOutcome::Rejected);
+        }
+        assert_eq!(ca.verifications(), 2);
+
+        // Without a cache every call verifies.
+        for _ in 0..2 {
+            let req = AuthnRequest {
+                headers: &none,
+                peer_certificates: Some(&good),
+                x509_cache: None,
+            };
+            assert_eq!(authn.authenticate(&req), alice);
+        }
+        assert_eq!(ca.verifications(), 4);
+
+        // A connection that outlives its certificate is refused from its expiry on.
+        let expired = X509Cache(OnceLock::from((alice.clone(), unix_now() - 1)));
+        let req = AuthnRequest {
+            headers: &none,
+            peer_certificates: Some(&good),
+            x509_cache: Some(&expired),
+        };
+        assert_eq!(authn.authenticate(&req), AuthnOutcome::Rejected);
+        assert_eq!(ca.verifications(), 4);
+        // A fresh connection caches the leaf's real expiry (rcgen's default is far ahead).
+        let fresh = X509Cache::default();
+        let req = AuthnRequest {
+            headers: &none,
+            peer_certificates: Some(&good),
+            x509_cache: Some(&fresh),
+        };
+        assert_eq!(authn.authenticate(&req), alice);
+        assert!(fresh.0.get().is_some_and(|(_, exp)| *exp > unix_now()));
     }
 }

@@ -1,7 +1,10 @@
 //! Lists: pagination with `limit`/`continue`, `resourceVersion` semantics (the watch cache
 //! for "0", etcd otherwise), label and field selectors.
 
-use serde_json::{json, Value};
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
 
 use super::Store;
 use crate::object;
@@ -10,12 +13,84 @@ use crate::registry::selectable_fields;
 use crate::status::ApiError;
 use crate::storage::StorageError;
 
+/// A `<Kind>List` on its way out. The items are moved in (or shared with the watch cache)
+/// rather than deep-copied, since copying every item dominated the CPU of large lists.
+#[derive(Debug)]
+pub struct ListBody {
+    pub kind: &'static str,
+    pub api_version: String,
+    pub metadata: Map<String, Value>,
+    pub items: ListItems,
+}
+
+/// The items of a list: owned (decoded from etcd) or shared with the watch cache.
+#[derive(Debug)]
+pub enum ListItems {
+    Owned(Vec<Value>),
+    Shared(Vec<Arc<Value>>),
+}
+
+impl ListBody {
+    /// The list as a `Value`, moving owned items in; shared ones are copied only when the
+    /// cache still holds them.
+    pub fn into_value(self) -> Value {
+        let items = match self.items {
+            ListItems::Owned(items) => items,
+            ListItems::Shared(items) => items
+                .into_iter()
+                .map(|o| Arc::try_unwrap(o).unwrap_or_else(|o| (*o).clone()))
+                .collect(),
+        };
+        let mut list = Map::new();
+        list.insert("kind".into(), self.kind.into());
+        list.insert("apiVersion".into(), self.api_version.into());
+        list.insert("metadata".into(), Value::Object(self.metadata));
+        list.insert("items".into(), Value::Array(items));
+        Value::Object(list)
+    }
+}
+
+/// Serializes straight from the items (shared ones by reference), with the keys in the
+/// order a `Value` would write them.
+impl Serialize for ListBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("apiVersion", &self.api_version)?;
+        match &self.items {
+            ListItems::Owned(items) => map.serialize_entry("items", items)?,
+            ListItems::Shared(items) => map.serialize_entry("items", &SharedItems(items))?,
+        }
+        map.serialize_entry("kind", self.kind)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.end()
+    }
+}
+
+struct SharedItems<'a>(&'a [Arc<Value>]);
+
+impl Serialize for SharedItems<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|o| &**o))
+    }
+}
+
 /// How long a read waits for a `resourceVersion` the cache has not reached (upstream's 3 s).
 pub const FRESHNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Store {
-    /// LIST: the matching objects as a `<Kind>List`, paginated with `limit`/`continue`.
+    /// LIST as a `Value` (see [`Store::list_body`]).
     pub async fn list(&self, namespace: &str, opts: &ListOptions) -> Result<Value, ApiError> {
+        self.list_body(namespace, opts)
+            .await
+            .map(ListBody::into_value)
+    }
+
+    /// LIST: the matching objects as a `<Kind>List`, paginated with `limit`/`continue`.
+    pub async fn list_body(
+        &self,
+        namespace: &str,
+        opts: &ListOptions,
+    ) -> Result<ListBody, ApiError> {
         self.check_field_selector(opts)?;
         let prefix = self.collection_prefix(namespace);
         if opts.resource_version == "0"
@@ -23,18 +98,16 @@ impl Store {
             && opts.resource_version_match != RvMatch::Exact
         {
             // "Any version" is served from the watch cache; like upstream's cache, no paging.
-            let (objects, revision) = self.cacher.snapshot(&prefix).await?;
-            let items: Vec<Value> = objects
-                .iter()
-                .filter(|o| self.matches(o, opts))
-                .map(|o| (**o).clone())
-                .collect();
-            return Ok(json!({
-                "kind": self.info.list_kind,
-                "apiVersion": self.info.api_version(),
-                "metadata": {"resourceVersion": revision.to_string()},
-                "items": items,
-            }));
+            let (mut objects, revision) = self.cacher.snapshot(&prefix).await?;
+            objects.retain(|o| self.matches(o, opts));
+            let mut metadata = Map::new();
+            metadata.insert("resourceVersion".into(), revision.to_string().into());
+            return Ok(ListBody {
+                kind: self.info.list_kind,
+                api_version: self.info.api_version(),
+                metadata,
+                items: ListItems::Shared(objects),
+            });
         }
         let (mut revision, mut start) = if opts.continue_token.is_empty() {
             let rev = match (opts.resource_version_match, opts.revision()?) {
@@ -107,7 +180,7 @@ impl Store {
                 _ => break,
             }
         }
-        let mut metadata = serde_json::Map::new();
+        let mut metadata = Map::new();
         metadata.insert("resourceVersion".into(), revision.to_string().into());
         if let Some(next) = next {
             let rel = next.strip_prefix(&prefix).unwrap_or(&next);
@@ -116,12 +189,12 @@ impl Store {
                 metadata.insert("remainingItemCount".into(), remaining.into());
             }
         }
-        Ok(json!({
-            "kind": self.info.list_kind,
-            "apiVersion": self.info.api_version(),
-            "metadata": metadata,
-            "items": items,
-        }))
+        Ok(ListBody {
+            kind: self.info.list_kind,
+            api_version: self.info.api_version(),
+            metadata,
+            items: ListItems::Owned(items),
+        })
     }
 
     /// Refuses field selectors on fields the resource does not index, as upstream does.
@@ -154,5 +227,46 @@ impl Store {
                 obj,
                 self.info.is_namespaced(),
             ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(items: ListItems) -> ListBody {
+        let mut metadata = Map::new();
+        metadata.insert("resourceVersion".into(), "7".into());
+        ListBody {
+            kind: "ConfigMapList",
+            api_version: "v1".into(),
+            metadata,
+            items,
+        }
+    }
+
+    #[test]
+    fn list_body_serializes_as_its_value() {
+        let a = json!({"metadata": {"name": "a"}, "data": {"k": "v"}});
+        let b = json!({"metadata": {"name": "b"}});
+        let expected = json!({
+            "kind": "ConfigMapList",
+            "apiVersion": "v1",
+            "metadata": {"resourceVersion": "7"},
+            "items": [a.clone(), b.clone()],
+        });
+        let expected_bytes = serde_json::to_vec(&expected).unwrap();
+
+        let owned = body(ListItems::Owned(vec![a.clone(), b.clone()]));
+        assert_eq!(serde_json::to_vec(&owned).unwrap(), expected_bytes);
+        assert_eq!(owned.into_value(), expected);
+
+        let cached = vec![Arc::new(a), Arc::new(b)];
+        let shared = body(ListItems::Shared(cached.clone()));
+        assert_eq!(serde_json::to_vec(&shared).unwrap(), expected_bytes);
+        assert_eq!(shared.into_value(), expected);
+        // The cache's items are untouched by the list.
+        assert_eq!(cached[0]["metadata"]["name"], "a");
     }
 }

@@ -7,7 +7,7 @@ mod delete;
 mod list;
 mod update;
 
-pub use list::FRESHNESS_WAIT;
+pub use list::{ListBody, ListItems, FRESHNESS_WAIT};
 
 use std::sync::Arc;
 
