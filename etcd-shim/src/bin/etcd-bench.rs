@@ -275,18 +275,43 @@ fn advantage(name: &str, etcd: &str, shim: &str) -> Option<f64> {
     Some(if name.contains("/s)") { s / e } else { e / s })
 }
 
+/// The mean of two runs' figures, line by line (a line that does not parse keeps the first).
+fn mean_of(a: &[(String, String)], b: &[(String, String)]) -> Vec<(String, String)> {
+    a.iter()
+        .zip(b)
+        .map(|((name, x), (_, y))| {
+            let mean = match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(xv), Ok(yv)) => {
+                    let decimals = x.split('.').nth(1).map_or(0, str::len);
+                    format!("{:.*}", decimals, (xv + yv) / 2.0)
+                }
+                _ => x.clone(),
+            };
+            (name.clone(), mean)
+        })
+        .collect()
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cli = <Cli as clap::Parser>::parse();
-    let shim = bench("shim").await?;
     if cli.shim_only {
-        for (name, s) in &shim {
+        for (name, s) in &bench("shim").await? {
             println!("| {name} | {s} |");
         }
         return Ok(());
     }
-    let etcd = bench("etcd").await?;
-    println!("| benchmark | etcd 3.4 | etcd-shim | shim advantage |");
+    // Runs in the order shim, etcd, etcd, shim and averages each side's two runs, so load
+    // that drifts during the benchmark falls on both sides alike.
+    let shim_first = bench("shim").await?;
+    let etcd_first = bench("etcd").await?;
+    let etcd_second = bench("etcd").await?;
+    let shim_second = bench("shim").await?;
+    let shim = mean_of(&shim_first, &shim_second);
+    let etcd = mean_of(&etcd_first, &etcd_second);
+    println!(
+        "| benchmark (mean of 2 runs each, ABBA order) | etcd 3.4 | etcd-shim | shim advantage |"
+    );
     println!("|---|---|---|---|");
     for ((name, e), (_, s)) in etcd.iter().zip(&shim) {
         let ratio = advantage(name, e, s).map_or_else(|| "-".to_string(), |r| format!("{r:.2}x"));
