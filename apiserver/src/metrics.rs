@@ -36,6 +36,8 @@ pub struct ApiMetrics {
     pub durations: HistogramVec,
     pub storage_objects: IntGaugeVec,
     pub watchers: IntGaugeVec,
+    pub cache_lists: IntCounterVec,
+    pub consistent_reads: IntCounterVec,
 }
 
 fn build() -> Result<ApiMetrics, prometheus::Error> {
@@ -71,6 +73,20 @@ fn build() -> Result<ApiMetrics, prometheus::Error> {
             ),
             &["group", "version", "kind"],
         )?,
+        cache_lists: IntCounterVec::new(
+            Opts::new(
+                "apiserver_cache_list_total",
+                "Number of LIST requests served from watch cache",
+            ),
+            &["resource_prefix", "index"],
+        )?,
+        consistent_reads: IntCounterVec::new(
+            Opts::new(
+                "apiserver_watch_cache_consistent_read_total",
+                "Counter for consistent reads from cache.",
+            ),
+            &["resource", "success", "fallback"],
+        )?,
     })
 }
 
@@ -93,6 +109,8 @@ pub fn register(metrics: &Metrics) -> Result<(), prometheus::Error> {
     r.register(Box::new(m.durations.clone()))?;
     r.register(Box::new(m.storage_objects.clone()))?;
     r.register(Box::new(m.watchers.clone()))?;
+    r.register(Box::new(m.cache_lists.clone()))?;
+    r.register(Box::new(m.consistent_reads.clone()))?;
     Ok(())
 }
 
@@ -152,6 +170,29 @@ pub fn set_storage_objects(resource: &str, count: usize) {
         m.storage_objects
             .with_label_values(&[resource])
             .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+}
+
+/// Counts a list the watch cache tried to serve: `apiserver_cache_list_total` when it did,
+/// and for consistent reads `apiserver_watch_cache_consistent_read_total` (a fallback to etcd
+/// when the cache did not catch up in time).
+pub fn count_cache_read(resource: &str, consistent: bool, served: bool) {
+    let Some(m) = get() else { return };
+    if served {
+        let prefix = format!("/{}", resource.split('.').next().unwrap_or(resource));
+        m.cache_lists
+            .with_label_values(&[prefix.as_str(), ""])
+            .inc();
+    }
+    if consistent {
+        let (success, fallback) = if served {
+            ("true", "false")
+        } else {
+            ("false", "true")
+        };
+        m.consistent_reads
+            .with_label_values(&[resource, success, fallback])
+            .inc();
     }
 }
 

@@ -2,8 +2,8 @@
 
 use http::Response;
 
-use super::{respond, respond_any, Body, RequestContext};
-use crate::codec::{negotiate, Offers, Shape};
+use super::{respond, respond_any, respond_bytes, Body, RequestContext};
+use crate::codec::{negotiate, Encoding, Offers, Shape};
 use crate::componentstatus;
 use crate::registry::list::ListOptions;
 use crate::status::ApiError;
@@ -26,6 +26,10 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     let list = ctx.store()?.list_body(&ctx.info.namespace, &opts).await?;
     if output.shape == Shape::Table {
         return table_or_list(ctx, &output, list.into_value());
+    }
+    if output.encoding == Encoding::Json {
+        // Items from the watch cache go out as their cached JSON.
+        return Ok(respond_bytes(200, &output, list.to_json()));
     }
     // Serialized straight from the items: no copy of the item set on the way out.
     Ok(respond_any(200, &output, &list))

@@ -47,7 +47,12 @@ pub fn respond_any<T: serde::Serialize>(status: u16, output: &Output, value: &T)
     build(status, &output.content_type(), output.encode_any(value))
 }
 
-fn build(status: u16, content_type: &str, body: Vec<u8>) -> Response<Body> {
+/// As [`respond`], for a body already encoded in the output's encoding.
+pub fn respond_bytes(status: u16, output: &Output, body: bytes::Bytes) -> Response<Body> {
+    build(status, &output.content_type(), body)
+}
+
+fn build(status: u16, content_type: &str, body: impl Into<bytes::Bytes>) -> Response<Body> {
     let mut resp = Response::new(full(body));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Ok(v) = content_type.parse() {

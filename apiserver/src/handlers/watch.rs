@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
 use http::{header, Response};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::{Body, RequestContext};
-use crate::cacher::{CacheEvent, Message, Start, Subscription};
+use crate::cacher::{CacheEvent, CachedObject, Message, Start, Subscription};
 use crate::codec::{encode_json, encode_json_any, negotiate, Offers, Output, Shape};
 use crate::registry::list::ListOptions;
 use crate::registry::Store;
@@ -76,8 +76,30 @@ impl Encoder {
         if self.output.shape == Shape::Table {
             return self.event(kind, &ev.obj);
         }
-        ev.frames.get_or_encode(kind, || frame(kind, &ev.obj))
+        ev.frames
+            .get_or_encode(kind, || cached_frame(kind, &ev.obj))
     }
+
+    /// As [`Encoder::event`] for an object of the watch cache, whose JSON is cached with it.
+    fn cached(&mut self, kind: &str, obj: &CachedObject) -> Bytes {
+        if self.output.shape == Shape::Table {
+            return self.event(kind, obj);
+        }
+        cached_frame(kind, obj)
+    }
+}
+
+/// [`frame`] of a cached object: its cached JSON copied between the frame's two halves.
+fn cached_frame(kind: &str, obj: &CachedObject) -> Bytes {
+    let json = obj.json();
+    let mut out = BytesMut::with_capacity(json.len() + kind.len() + 24);
+    out.put_slice(b"{\"object\":");
+    out.put_slice(json);
+    out.put_slice(b",\"type\":\"");
+    // Event types are plain ASCII words: nothing to escape.
+    out.put_slice(kind.as_bytes());
+    out.put_slice(b"\"}\n");
+    out.freeze()
 }
 
 /// One watch event as it goes on the wire, serialized from a reference to the object.
@@ -210,7 +232,7 @@ async fn follow(
     deadline: Instant,
 ) {
     for obj in &sub.initial {
-        if store.matches(obj, opts) && tx.send(encoder.event("ADDED", obj)).await.is_err() {
+        if store.matches(obj, opts) && tx.send(encoder.cached("ADDED", obj)).await.is_err() {
             return;
         }
     }
@@ -336,6 +358,17 @@ mod tests {
         let obj = json!({"kind": "ConfigMap", "metadata": {"name": "a", "resourceVersion": "5"}});
         let expected = encode_json(&json!({"type": "MODIFIED", "object": obj.clone()}));
         assert_eq!(&frame("MODIFIED", &obj)[..], &expected[..]);
+    }
+
+    #[test]
+    fn cached_frames_match_the_value_encoding() {
+        let obj =
+            json!({"kind": "Pod", "metadata": {"name": "a\"b", "labels": {"z": "1", "a": "é"}}});
+        for kind in ["ADDED", "MODIFIED", "DELETED"] {
+            let expected = encode_json(&json!({"type": kind, "object": obj.clone()}));
+            let cached = CachedObject::new(obj.clone());
+            assert_eq!(&cached_frame(kind, &cached)[..], &expected[..], "{kind}");
+        }
     }
 
     #[test]

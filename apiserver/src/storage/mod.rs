@@ -5,7 +5,10 @@
 mod watch;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::OnceCell;
 
 use etcd_client::{
     Certificate, Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, Identity,
@@ -98,6 +101,8 @@ pub struct ListPage {
 pub struct Storage {
     client: Client,
     prefix: String,
+    /// Whether etcd's progress notifications can be trusted; asked once.
+    reliable_progress: Arc<OnceCell<bool>>,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, StorageError> {
@@ -136,6 +141,7 @@ impl Storage {
         Ok(Storage {
             client,
             prefix: config.prefix.trim_end_matches('/').to_string(),
+            reliable_progress: Arc::new(OnceCell::new()),
         })
     }
 
@@ -241,16 +247,32 @@ impl Storage {
         Ok(())
     }
 
-    /// The current revision of the store.
+    /// The current revision of the store: the header of a read of one key (no range scan).
     pub async fn current_revision(&self) -> Result<i64, StorageError> {
-        let resp = self
-            .kv()
-            .get(
-                self.prefix.as_str(),
-                Some(GetOptions::new().with_count_only()),
-            )
-            .await?;
+        let resp = self.kv().get(self.prefix.as_str(), None).await?;
         Ok(resp.header().map(|h| h.revision()).unwrap_or_default())
+    }
+
+    /// Whether etcd answers a progress request only after sending every event up to the
+    /// revision it reports, which consistent reads from the watch cache rely on. Older etcd
+    /// releases could report a revision before its events (fixed in 3.4.31 and 3.5.13, the
+    /// versions upstream's apiserver checks for). Asked once; an unreachable etcd is "no"
+    /// until it answers.
+    pub async fn reliable_progress(&self) -> bool {
+        let probe = self
+            .reliable_progress
+            .get_or_try_init(|| async {
+                let status = self.client.maintenance_client().status().await?;
+                Ok::<_, etcd_client::Error>(progress_is_reliable(status.version()))
+            })
+            .await;
+        match probe {
+            Ok(reliable) => *reliable,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read etcd's version; consistent reads go to etcd");
+                false
+            }
+        }
     }
 
     /// Watches every key under `prefix` from `start_revision` (inclusive).
@@ -298,6 +320,26 @@ fn conflict(key: &str, resp: &etcd_client::TxnResponse) -> StorageError {
     }
 }
 
+/// Whether an etcd of this version sends progress notifications in order with events
+/// (3.4.31+ on 3.4, 3.5.13+ on 3.5, every later minor).
+fn progress_is_reliable(version: &str) -> bool {
+    let mut parts = version
+        .trim_start_matches('v')
+        .split(['.', '-', '+'])
+        .map(|p| p.parse::<u64>().ok());
+    let (Some(Some(major)), Some(Some(minor)), Some(Some(patch))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    match (major, minor) {
+        (3, 4) => patch >= 31,
+        (3, 5) => patch >= 13,
+        (3, m) => m > 5,
+        (m, _) => m > 3,
+    }
+}
+
 /// The first key after every key starting with `prefix` (etcd's range end for a prefix).
 pub fn prefix_end(prefix: &str) -> Vec<u8> {
     let mut end = prefix.as_bytes().to_vec();
@@ -313,6 +355,26 @@ pub fn prefix_end(prefix: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_is_reliable_from_the_fixed_releases_on() {
+        for (version, reliable) in [
+            ("3.4.23", false),
+            ("3.4.30", false),
+            ("3.4.31", true),
+            ("3.5.12", false),
+            ("3.5.13", true),
+            ("3.5.21", true),
+            ("3.6.0", true),
+            ("v3.6.1", true),
+            ("3.3.27", false),
+            ("4.0.0", true),
+            ("", false),
+            ("garbage", false),
+        ] {
+            assert_eq!(progress_is_reliable(version), reliable, "{version}");
+        }
+    }
 
     #[test]
     fn prefix_end_increments_last_byte() {

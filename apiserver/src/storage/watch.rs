@@ -54,7 +54,14 @@ impl WatchStream {
         })
     }
 
-    /// The next batch; `Ok(None)` when etcd closed the stream.
+    /// Asks etcd for a progress notification (answered as [`WatchBatch::Progress`] once every
+    /// event before it was sent).
+    pub async fn request_progress(&mut self) -> Result<(), StorageError> {
+        Ok(self.inner.request_progress().await?)
+    }
+
+    /// The next batch; `Ok(None)` when etcd closed the stream. Cancel-safe: nothing is held
+    /// across the await but the stream itself.
     pub async fn next(&mut self) -> Result<Option<WatchBatch>, StorageError> {
         loop {
             let Some(resp) = self.inner.message().await? else {

@@ -2,6 +2,15 @@
 //! the current objects and a window of recent events in memory. Every API watch, and lists
 //! with `resourceVersion="0"` or a minimum revision, are served from here, so N clients cost
 //! etcd one watch. A watch from a revision older than the window gets 410 Expired.
+//!
+//! Consistent reads (`resourceVersion=""`) are served here too, as upstream's
+//! `ConsistentListFromCache` does: the read takes etcd's current revision and waits until the
+//! cache has caught up with it, asking etcd for a progress notification when the cache's own
+//! keys are quiet. That needs an etcd whose progress notifications never run ahead of the
+//! events (see [`crate::storage::Storage::reliable_progress`]); otherwise reads go to etcd.
+
+mod object;
+mod replay;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -9,10 +18,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::Value;
-use tokio::sync::{broadcast, watch, OnceCell};
+use tokio::sync::{broadcast, watch, Notify, OnceCell};
+use tokio::time::Instant;
 
 use crate::status::ApiError;
 use crate::storage::{Kv, Storage, StorageError, WatchBatch, WatchEventKind};
+
+pub use object::CachedObject;
 
 /// How many events each resource keeps for watches that resume from a revision.
 const HISTORY: usize = 1024;
@@ -20,6 +32,8 @@ const HISTORY: usize = 1024;
 const RELIST_PAGE: i64 = 10_000;
 /// Buffer of the live fan-out; a watcher further behind than this is closed.
 const FANOUT: usize = 1024;
+/// How long a waiting read lets one progress request go unanswered before asking again.
+const PROGRESS_RETRY: Duration = Duration::from_millis(50);
 
 /// One change as the cache saw it. `obj` carries its `resourceVersion` (for deletes, the
 /// delete's revision).
@@ -27,8 +41,8 @@ const FANOUT: usize = 1024;
 pub struct CacheEvent {
     pub kind: WatchEventKind,
     pub key: String,
-    pub obj: Arc<Value>,
-    pub prev: Option<Arc<Value>>,
+    pub obj: Arc<CachedObject>,
+    pub prev: Option<Arc<CachedObject>>,
     pub revision: i64,
     /// Its plain JSON watch frames, encoded once and shared by every watcher.
     pub frames: SharedFrames,
@@ -66,7 +80,7 @@ pub enum Message {
 }
 
 struct State {
-    objects: BTreeMap<String, Arc<Value>>,
+    objects: BTreeMap<String, Arc<CachedObject>>,
     revision: i64,
     history: VecDeque<Arc<CacheEvent>>,
     /// The oldest revision a resumed watch can start after.
@@ -87,7 +101,7 @@ pub enum Start {
 /// A registered watch: what to send first, then the live receiver (whose events at or below
 /// `revision` must be skipped).
 pub struct Subscription {
-    pub initial: Vec<Arc<Value>>,
+    pub initial: Vec<Arc<CachedObject>>,
     pub backlog: Vec<Arc<CacheEvent>>,
     /// The revision the initial state or backlog ends at.
     pub revision: i64,
@@ -105,7 +119,16 @@ pub struct Cacher {
     state: Mutex<State>,
     fanout: broadcast::Sender<Message>,
     revision: watch::Sender<i64>,
+    /// Wakes the etcd watch loop to ask etcd for a progress notification.
+    progress_wanted: Notify,
     started: OnceCell<()>,
+}
+
+/// The objects under a prefix at one revision of the cache.
+pub struct Snapshot {
+    /// In key order, each with its key.
+    pub items: Vec<(String, Arc<CachedObject>)>,
+    pub revision: i64,
 }
 
 /// Decodes a stored value and stamps its `resourceVersion`.
@@ -139,6 +162,7 @@ impl Cacher {
             }),
             fanout,
             revision,
+            progress_wanted: Notify::new(),
             started: OnceCell::new(),
         })
     }
@@ -181,7 +205,7 @@ impl Cacher {
                 .map_err(ApiError::internal)?;
             revision = page.revision;
             for kv in &page.kvs {
-                objects.insert(kv.key.clone(), Arc::new(self.decode(kv)?));
+                objects.insert(kv.key.clone(), Arc::new(self.decode(kv)?.into()));
             }
             match page.kvs.last() {
                 Some(last) if page.more => start = format!("{}\u{0}", last.key),
@@ -204,7 +228,17 @@ impl Cacher {
         loop {
             match self.storage.watch(&self.prefix, revision + 1).await {
                 Ok(mut stream) => loop {
-                    match stream.next().await {
+                    let batch = tokio::select! {
+                        batch = stream.next() => batch,
+                        () = self.progress_wanted.notified() => {
+                            if let Err(error) = stream.request_progress().await {
+                                tracing::warn!(prefix = %self.prefix, %error, "cannot ask etcd for watch progress");
+                                break;
+                            }
+                            continue;
+                        }
+                    };
+                    match batch {
                         Ok(Some(WatchBatch::Events(events))) => {
                             for ev in events {
                                 revision = revision.max(ev.kv.mod_revision);
@@ -247,7 +281,7 @@ impl Cacher {
         let obj = match ev.kind {
             WatchEventKind::Put => match self.decode(&ev.kv) {
                 Ok(obj) => {
-                    let obj = Arc::new(obj);
+                    let obj = Arc::new(CachedObject::from(obj));
                     state.objects.insert(ev.kv.key.clone(), obj.clone());
                     obj
                 }
@@ -259,9 +293,9 @@ impl Cacher {
             WatchEventKind::Delete => {
                 state.objects.remove(&ev.kv.key);
                 let Some(prev) = &prev else { return };
-                let mut gone = (**prev).clone();
+                let mut gone = prev.to_value();
                 crate::object::set_meta(&mut gone, "resourceVersion", revision.to_string());
-                Arc::new(gone)
+                Arc::new(gone.into())
             }
         };
         let event = Arc::new(CacheEvent {
@@ -287,19 +321,51 @@ impl Cacher {
     }
 
     /// The current objects under `prefix` and the cache's revision.
-    pub async fn snapshot(
-        self: &Arc<Self>,
-        prefix: &str,
-    ) -> Result<(Vec<Arc<Value>>, i64), ApiError> {
+    pub async fn snapshot(self: &Arc<Self>, prefix: &str) -> Result<Snapshot, ApiError> {
         self.ensure_started().await?;
         let state = self.lock();
         let items = state
             .objects
             .range(prefix.to_string()..)
             .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|(_, v)| v.clone())
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        Ok((items, state.revision))
+        Ok(Snapshot {
+            items,
+            revision: state.revision,
+        })
+    }
+
+    /// Waits (at most `wait`) until the cache has applied every change up to `revision`;
+    /// whether it got there. While waiting it asks etcd for progress notifications, which
+    /// raise the cache's revision when none of its keys changed.
+    pub async fn wait_caught_up(
+        self: &Arc<Self>,
+        revision: i64,
+        wait: Duration,
+    ) -> Result<bool, ApiError> {
+        self.ensure_started().await?;
+        let deadline = Instant::now() + wait;
+        let mut seen = self.revision.subscribe();
+        loop {
+            if *seen.borrow_and_update() >= revision {
+                return Ok(true);
+            }
+            self.progress_wanted.notify_one();
+            let retry = deadline.min(Instant::now() + PROGRESS_RETRY);
+            loop {
+                match tokio::time::timeout_at(retry, seen.changed()).await {
+                    Ok(Ok(())) if *seen.borrow_and_update() >= revision => return Ok(true),
+                    Ok(Ok(())) => {}
+                    // The cache is gone (process shutting down).
+                    Ok(Err(_)) => return Ok(false),
+                    Err(_) => break,
+                }
+            }
+            if Instant::now() >= deadline {
+                return Ok(false);
+            }
+        }
     }
 
     /// Registers a watch of the keys under `prefix`.
@@ -368,104 +434,6 @@ impl Cacher {
         (sub, None)
     }
 
-    /// Every key under `prefix` at `revision`.
-    async fn list_at(
-        &self,
-        prefix: &str,
-        revision: i64,
-    ) -> Result<BTreeMap<String, Kv>, StorageError> {
-        let mut out = BTreeMap::new();
-        let mut start = String::new();
-        loop {
-            let page = self
-                .storage
-                .list(prefix, &start, revision, RELIST_PAGE)
-                .await?;
-            let next = page.kvs.last().map(|kv| format!("{}\u{0}", kv.key));
-            out.extend(page.kvs.into_iter().map(|kv| (kv.key.clone(), kv)));
-            match next {
-                Some(next) if page.more => start = next,
-                _ => return Ok(out),
-            }
-        }
-    }
-
-    /// The changes under `prefix` between revisions `from` and `to`, read from etcd's MVCC
-    /// history as the difference of the two states, oldest first: (kind, the key's value,
-    /// its value at `from`). A deleted key carries its last value and the revision `to`.
-    async fn replay(
-        &self,
-        prefix: &str,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(WatchEventKind, Kv, Option<Kv>)>, StorageError> {
-        let before = self.list_at(prefix, from).await?;
-        let mut after = self.list_at(prefix, to).await?;
-        let mut events = Vec::new();
-        for (key, old) in &before {
-            match after.get(key) {
-                // Deleted (and maybe re-created since): the old object goes first.
-                Some(new) if new.create_revision == old.create_revision => {}
-                Some(new) => events.push((
-                    WatchEventKind::Delete,
-                    Kv {
-                        mod_revision: new.create_revision,
-                        ..old.clone()
-                    },
-                    Some(old.clone()),
-                )),
-                None => events.push((
-                    WatchEventKind::Delete,
-                    Kv {
-                        mod_revision: to,
-                        ..old.clone()
-                    },
-                    Some(old.clone()),
-                )),
-            }
-        }
-        for (key, new) in std::mem::take(&mut after) {
-            if new.mod_revision <= from {
-                continue;
-            }
-            let prev = before
-                .get(&key)
-                .filter(|old| old.create_revision == new.create_revision)
-                .cloned();
-            events.push((WatchEventKind::Put, new, prev));
-        }
-        // By revision; a delete before the re-creation that shares its revision.
-        events.sort_by_key(|(kind, kv, _)| (kv.mod_revision, *kind != WatchEventKind::Delete));
-        Ok(events)
-    }
-
-    /// A replayed change as the cache would have recorded it.
-    fn replayed(
-        &self,
-        kind: WatchEventKind,
-        kv: Kv,
-        prev: Option<Kv>,
-    ) -> Result<Arc<CacheEvent>, ApiError> {
-        let prev = prev.map(|p| self.decode(&p).map(Arc::new)).transpose()?;
-        let revision = kv.mod_revision;
-        let obj = match (kind, &prev) {
-            (WatchEventKind::Delete, Some(prev)) => {
-                let mut gone = (**prev).clone();
-                crate::object::set_meta(&mut gone, "resourceVersion", revision.to_string());
-                Arc::new(gone)
-            }
-            _ => Arc::new(self.decode(&kv)?),
-        };
-        Ok(Arc::new(CacheEvent {
-            kind,
-            key: kv.key,
-            obj,
-            prev,
-            revision,
-            frames: SharedFrames::default(),
-        }))
-    }
-
     /// Waits (at most `wait`) until `revision` exists, as upstream's
     /// `waitUntilFreshAndBlock`; a revision still ahead of etcd then is upstream's 504 "Too
     /// large resource version". etcd's own revision decides, not only the cache's: a cache
@@ -494,6 +462,11 @@ impl Cacher {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The `resource` label of the cache's series (`plural` or `plural.group`).
+    pub fn resource(&self) -> &str {
+        &self.resource
     }
 
     /// The revision the cache has caught up to.
