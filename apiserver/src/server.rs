@@ -73,6 +73,11 @@ pub async fn serve(
                 continue;
             }
         };
+        // As Go's net package does for every TCP connection (upstream's default): without it,
+        // Nagle holds a response's last segment until the client's delayed ACK (~40 ms).
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%remote, %error, "cannot set TCP_NODELAY");
+        }
         let acceptor = acceptor.clone();
         let api = api.clone();
         let shutdown = shutdown.clone();
