@@ -1,10 +1,13 @@
 //! Conversion between a served version and the storage version, for resources that two API
-//! groups serve from one etcd prefix. `events.k8s.io/v1` Events are stored as core `v1`
-//! Events (upstream's storage version), so both APIs see every event.
+//! versions serve from one etcd prefix: `events.k8s.io/v1` Events are stored as core `v1`
+//! Events, and HorizontalPodAutoscalers as `autoscaling/v2` (upstream's storage versions), so
+//! both APIs see every object.
 
 use serde_json::{Map, Value};
 
 use api_types::registry::ResourceInfo;
+
+use crate::registry::autoscaling::v1 as hpa;
 
 /// A pair of in-place conversions.
 #[derive(Clone, Copy)]
@@ -19,6 +22,14 @@ pub fn for_resource(info: &ResourceInfo) -> Option<Conversion> {
         ("events.k8s.io", "v1", "events") => Some(Conversion {
             to_storage: events_to_core,
             from_storage: core_to_events,
+        }),
+        ("autoscaling", "v1", "horizontalpodautoscalers") => Some(Conversion {
+            to_storage: hpa_v1_to_storage,
+            from_storage: hpa_v1_from_storage,
+        }),
+        ("autoscaling", "v2", "horizontalpodautoscalers") => Some(Conversion {
+            to_storage: hpa_v2_to_storage,
+            from_storage: hpa_v2_from_storage,
         }),
         _ => None,
     }
@@ -54,7 +65,8 @@ fn rename(
     map.insert("kind".into(), Value::String("Event".into()));
 }
 
-fn events_to_core(obj: &mut Value) {
+/// An `events.k8s.io/v1` Event in core `v1` shape.
+pub fn events_to_core(obj: &mut Value) {
     rename(obj, EVENT_FIELDS.iter().copied(), "v1");
 }
 
@@ -64,6 +76,36 @@ fn core_to_events(obj: &mut Value) {
         EVENT_FIELDS.iter().map(|(a, b)| (*b, *a)),
         "events.k8s.io/v1",
     );
+}
+
+/// A stored HPA in the v2 shape: stored v2 as is, a v1 object (written before the storage
+/// version was v2) converted; either way with the v2 defaults the storage decoder applies.
+fn stored_hpa_as_v2(obj: &mut Value) {
+    if obj["apiVersion"] == "autoscaling/v1" {
+        *obj = hpa::v1_to_v2(obj).0;
+    }
+    hpa::drop_round_trip_annotations(obj);
+    crate::registry::autoscaling::defaults_v2(obj);
+}
+
+fn hpa_v1_to_storage(obj: &mut Value) {
+    *obj = hpa::v1_to_v2(obj).0;
+}
+
+fn hpa_v1_from_storage(obj: &mut Value) {
+    stored_hpa_as_v2(obj);
+    *obj = hpa::v2_to_v1(obj);
+}
+
+fn hpa_v2_to_storage(obj: &mut Value) {
+    hpa::drop_round_trip_annotations(obj);
+    if let Some(map) = obj.as_object_mut() {
+        map.insert("apiVersion".into(), Value::String("autoscaling/v2".into()));
+    }
+}
+
+fn hpa_v2_from_storage(obj: &mut Value) {
+    stored_hpa_as_v2(obj);
 }
 
 #[cfg(test)]
@@ -93,5 +135,57 @@ mod tests {
             .get("", "v1", "events")
             .unwrap();
         assert!(for_resource(core).is_none());
+    }
+
+    fn hpa_conversion(version: &str) -> Conversion {
+        let info = api_types::registry::builtin()
+            .get("autoscaling", version, "horizontalpodautoscalers")
+            .unwrap();
+        for_resource(info).unwrap()
+    }
+
+    #[test]
+    fn hpa_versions_share_the_v2_storage() {
+        let (v1, v2) = (hpa_conversion("v1"), hpa_conversion("v2"));
+        // Written as v2 with a CPU metric and an extra metric: read as v1.
+        let mut stored = json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "h", "annotations": {"autoscaling.alpha.kubernetes.io/metrics": "[]"}},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "d"}, "minReplicas": 1, "maxReplicas": 4,
+                "metrics": [{"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "1Gi"}}},
+                    {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 55}}}]}});
+        (v2.to_storage)(&mut stored);
+        assert!(
+            stored["metadata"].get("annotations").is_none(),
+            "v2 never stores round-trip annotations"
+        );
+        let mut as_v1 = stored.clone();
+        (v1.from_storage)(&mut as_v1);
+        assert_eq!(as_v1["apiVersion"], "autoscaling/v1");
+        assert_eq!(as_v1["spec"]["targetCPUUtilizationPercentage"], 55);
+        assert_eq!(
+            as_v1["metadata"]["annotations"]["autoscaling.alpha.kubernetes.io/metrics"],
+            "[{\"resource\":{\"name\":\"memory\",\"targetAverageValue\":\"1Gi\"},\"type\":\"Resource\"}]"
+        );
+        // Written back through v1 unchanged: the same stored object (upstream puts the v1 CPU
+        // target after the annotation's metrics, the order used here).
+        let mut again = as_v1.clone();
+        (v1.to_storage)(&mut again);
+        assert_eq!(again, stored);
+        let mut as_v2 = stored.clone();
+        (v2.from_storage)(&mut as_v2);
+        assert_eq!(as_v2, stored);
+
+        // Written as v1 without a target: read as v2 with upstream's 80% CPU default.
+        let mut stored = json!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "h"},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "d"}, "maxReplicas": 4}});
+        (v1.to_storage)(&mut stored);
+        assert_eq!(stored["apiVersion"], "autoscaling/v2");
+        (v2.from_storage)(&mut stored);
+        assert_eq!(stored["spec"]["minReplicas"], 1);
+        assert_eq!(
+            stored["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+            80
+        );
     }
 }

@@ -62,9 +62,8 @@ const SELECTABLE: &[((&str, &str), &[&str])] = &[
 
 /// Generic hooks derived from the resource's registry entry.
 pub struct DefaultStrategy {
-    /// `(group, plural)`, for the few defaults that need no strategy of their own.
+    /// `(group, plural)`, for the few behaviours that need no strategy of their own.
     resource: (&'static str, &'static str),
-    version: &'static str,
     has_status: bool,
     tracks_generation: bool,
     selectable: &'static [&'static str],
@@ -74,7 +73,6 @@ impl DefaultStrategy {
     pub fn new(info: &ResourceInfo) -> Self {
         DefaultStrategy {
             resource: (info.group, info.plural),
-            version: info.version,
             has_status: info.subresource("status").is_some(),
             tracks_generation: GENERATION_TRACKED.contains(&(info.group, info.plural)),
             selectable: SELECTABLE
@@ -89,12 +87,6 @@ impl DefaultStrategy {
 impl Strategy for DefaultStrategy {
     fn orphans_by_default(&self) -> bool {
         self.resource == ("", "replicationcontrollers")
-    }
-
-    fn defaults(&self, obj: &mut Value) {
-        if self.resource == ("autoscaling", "horizontalpodautoscalers") {
-            hpa_defaults(obj, self.version);
-        }
     }
 
     fn prepare_for_create(&self, obj: &mut Value) {
@@ -136,27 +128,6 @@ impl Strategy for DefaultStrategy {
     }
 }
 
-/// Upstream's `SetDefaults_HorizontalPodAutoscaler`: `minReplicas: 1`, and in v2 a CPU
-/// utilization target of 80% when no metric is given.
-fn hpa_defaults(obj: &mut Value, version: &str) {
-    let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
-        return;
-    };
-    if spec.get("minReplicas").is_none_or(Value::is_null) {
-        spec.insert("minReplicas".into(), Value::from(1));
-    }
-    let no_metrics = spec
-        .get("metrics")
-        .is_none_or(|m| m.as_array().is_none_or(Vec::is_empty));
-    if version == "v2" && no_metrics {
-        spec.insert(
-            "metrics".into(),
-            serde_json::json!([{"type": "Resource", "resource": {"name": "cpu",
-                "target": {"type": "Utilization", "averageUtilization": 80}}}]),
-        );
-    }
-}
-
 /// Makes `new.status` what `old.status` was (absent stays absent).
 pub fn copy_status(new: &mut Value, old: &Value) {
     if let Some(map) = new.as_object_mut() {
@@ -175,27 +146,6 @@ pub fn copy_status(new: &mut Value, old: &Value) {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn hpa_defaults_like_upstream() {
-        let v2 = api_types::registry::builtin()
-            .get("autoscaling", "v2", "horizontalpodautoscalers")
-            .unwrap();
-        let mut hpa = json!({"spec": {"maxReplicas": 3}});
-        DefaultStrategy::new(v2).defaults(&mut hpa);
-        assert_eq!(hpa["spec"]["minReplicas"], 1);
-        assert_eq!(
-            hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
-            80
-        );
-        let v1 = api_types::registry::builtin()
-            .get("autoscaling", "v1", "horizontalpodautoscalers")
-            .unwrap();
-        let mut hpa = json!({"spec": {"maxReplicas": 3, "minReplicas": 2}});
-        DefaultStrategy::new(v1).defaults(&mut hpa);
-        assert_eq!(hpa["spec"]["minReplicas"], 2);
-        assert!(hpa["spec"].get("metrics").is_none());
-    }
 
     #[test]
     fn status_is_owned_by_the_subresource() {

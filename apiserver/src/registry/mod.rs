@@ -4,6 +4,7 @@
 //! unless a file under `core/` (or another group folder) gives it its own.
 
 pub mod apps;
+pub mod autoscaling;
 pub mod batch;
 pub mod convert;
 pub mod core;
@@ -220,7 +221,12 @@ fn strategy_for(
         ("", "secrets") => Arc::new(core::secret::SecretStrategy),
         ("", "pods") => Arc::new(core::pod::PodStrategy),
         ("", "nodes") => Arc::new(core::node::NodeStrategy::new(info)),
-        ("", "events") => Arc::new(core::event::EventStrategy::new(info)),
+        ("", "events") | ("events.k8s.io", "events") => {
+            Arc::new(core::event::EventStrategy::new(info))
+        }
+        ("autoscaling", "horizontalpodautoscalers") => {
+            Arc::new(autoscaling::HpaStrategy::new(info))
+        }
         ("apps", "deployments" | "replicasets" | "statefulsets" | "daemonsets") => {
             Arc::new(apps::WorkloadStrategy::new(info))
         }
