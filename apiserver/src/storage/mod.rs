@@ -134,9 +134,14 @@ impl Storage {
             }
             options = options.with_tls(tls);
         }
-        let client = match servers.iter().find_map(|s| s.strip_prefix("unix://")) {
-            Some(path) => unix_client(path, options).await?,
-            None => Client::connect(&servers, Some(options)).await?,
+        let client = match (servers.as_slice(), servers.iter().find_map(|s| s.strip_prefix("unix://"))) {
+            (_, Some(path)) => unix_client(path, options).await?,
+            // One plain-HTTP server (the embedded etcd-shim, a local etcd): a direct channel.
+            // etcd-client's balancer would add a task hop to every call for nothing to balance.
+            ([single], None) if single.starts_with("http://") => {
+                direct_client(single, options).await?
+            }
+            _ => Client::connect(&servers, Some(options)).await?,
         };
         Ok(Storage {
             client,
@@ -302,6 +307,18 @@ async fn unix_client(path: &str, options: ConnectOptions) -> Result<Client, Stor
                 Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
             }
         }));
+    Ok(Client::from_channel(etcd_client::Channel::Tonic(channel), Some(options)).await?)
+}
+
+/// A client on one channel to one plain-HTTP etcd endpoint.
+async fn direct_client(url: &str, options: ConnectOptions) -> Result<Client, StorageError> {
+    let channel = tonic::transport::Endpoint::from_shared(url.to_string())
+        .map_err(|e| StorageError::Etcd(etcd_client::Error::InvalidArgs(format!("{url}: {e}"))))?
+        .connect_timeout(Duration::from_secs(10))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(10))
+        .connect_lazy();
     Ok(Client::from_channel(etcd_client::Channel::Tonic(channel), Some(options)).await?)
 }
 
