@@ -206,18 +206,33 @@ async fn kubernetes_service(api: &ApiServer, ctx: &WriteContext<'_>) -> Result<(
     Ok(())
 }
 
+/// What a generated serving certificate covers: the advertised and bound addresses and the
+/// `kubernetes` service's IP (first of the service range).
+fn serving_names(opts: &Options) -> tls::ServingNames {
+    let range = opts
+        .service_cluster_ip_range
+        .as_deref()
+        .unwrap_or(DEFAULT_SERVICE_CIDR);
+    tls::ServingNames {
+        public_address: opts.advertised_address(),
+        bind_address: opts.bind_address,
+        service_ip: ServiceCidr::parse(range).map(|c| std::net::IpAddr::V4(c.nth(1))),
+    }
+}
+
 /// Runs kube-apiserver until SIGTERM/SIGINT.
 pub async fn run(opts: Options) -> Result<(), AppError> {
     opts.validate()?;
-    let (Some(cert), Some(key)) = (&opts.tls_cert_file, &opts.tls_private_key_file) else {
-        return Err(OptionsError::NoServingCert.into());
+    let (cert, key) = match opts.serving_cert_files() {
+        Some((cert, key)) => (cert.to_path_buf(), key.to_path_buf()),
+        None => tls::ensure_self_signed(&opts.cert_dir, &serving_names(&opts))?,
     };
     let client_ca = opts
         .client_ca_file
         .as_deref()
         .map(ClientCa::load)
         .transpose()?;
-    let tls = Arc::new(tls::server_config(cert, key, client_ca.as_ref())?);
+    let tls = Arc::new(tls::server_config(&cert, &key, client_ca.as_ref())?);
     let shutdown = Shutdown::on_signals().map_err(|source| AppError::Bind {
         addr: SocketAddr::new(opts.bind_address, opts.secure_port),
         source,

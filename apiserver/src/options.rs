@@ -1,7 +1,7 @@
 //! Command-line flags, with upstream kube-apiserver's names, defaults and help text.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use component_base::logs::LogOptions;
@@ -38,13 +38,24 @@ pub struct Options {
     )]
     pub bind_address: IpAddr,
 
+    /// The directory where the TLS certs are located. If --tls-cert-file and
+    /// --tls-private-key-file are provided, this flag will be ignored.
+    #[arg(
+        long = "cert-dir",
+        default_value = "/var/run/kubernetes",
+        help_heading = "Secure serving flags"
+    )]
+    pub cert_dir: PathBuf,
+
     /// File containing the default x509 Certificate for HTTPS. (CA cert, if any, concatenated
-    /// after server cert).
-    #[arg(long = "tls-cert-file", help_heading = "Secure serving flags")]
+    /// after server cert). If HTTPS serving is enabled, and --tls-cert-file and
+    /// --tls-private-key-file are not provided, a self-signed certificate and key are generated
+    /// for the public address and saved to the directory specified by --cert-dir.
+    #[arg(long = "tls-cert-file", value_parser = any_path, help_heading = "Secure serving flags")]
     pub tls_cert_file: Option<PathBuf>,
 
     /// File containing the default x509 private key matching --tls-cert-file.
-    #[arg(long = "tls-private-key-file", help_heading = "Secure serving flags")]
+    #[arg(long = "tls-private-key-file", value_parser = any_path, help_heading = "Secure serving flags")]
     pub tls_private_key_file: Option<PathBuf>,
 
     /// If set, any request presenting a client certificate signed by one of the authorities in
@@ -153,7 +164,8 @@ impl Options {
         if self.etcd_servers.iter().all(|s| s.trim().is_empty()) {
             return Err(OptionsError::NoEtcdServers);
         }
-        if self.tls_cert_file.is_none() || self.tls_private_key_file.is_none() {
+        let given = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| !p.as_os_str().is_empty());
+        if given(&self.tls_cert_file) != given(&self.tls_private_key_file) {
             return Err(OptionsError::NoServingCert);
         }
         if self.etcd_certfile.is_some() != self.etcd_keyfile.is_some() {
@@ -161,6 +173,15 @@ impl Options {
         }
         self.node_port_range()?;
         Ok(())
+    }
+
+    /// `--tls-cert-file` and `--tls-private-key-file` when both are given. As with upstream's
+    /// string flags, an empty value counts as not given; then a self-signed pair in
+    /// `--cert-dir` serves instead.
+    pub fn serving_cert_files(&self) -> Option<(&Path, &Path)> {
+        let cert = self.tls_cert_file.as_deref()?;
+        let key = self.tls_private_key_file.as_deref()?;
+        (!cert.as_os_str().is_empty() && !key.as_os_str().is_empty()).then_some((cert, key))
     }
 
     /// `--service-node-port-range` as inclusive bounds.
@@ -188,6 +209,11 @@ impl Options {
                 self.bind_address
             })
     }
+}
+
+/// A path flag that, like upstream's string flags, may be given empty.
+fn any_path(text: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(text))
 }
 
 /// Parses a Go duration (`5m0s`, `1h30m`, `300ms`, `0`), as upstream's duration flags take.
@@ -275,6 +301,37 @@ mod tests {
             bad.validate(),
             Err(OptionsError::NodePortRange(_))
         ));
+    }
+
+    #[test]
+    fn serving_cert_flags() {
+        let o = parse(&["--etcd-servers=http://x:1"]);
+        assert_eq!(o.cert_dir, PathBuf::from("/var/run/kubernetes"));
+        assert!(o.serving_cert_files().is_none());
+        o.validate().unwrap();
+        let o = parse(&[
+            "--etcd-servers=http://x:1",
+            "--tls-cert-file=/c",
+            "--tls-private-key-file=/k",
+            "--cert-dir=/tmp/certs",
+        ]);
+        assert_eq!(
+            o.serving_cert_files(),
+            Some((Path::new("/c"), Path::new("/k")))
+        );
+        assert_eq!(o.cert_dir, PathBuf::from("/tmp/certs"));
+        // Emptied again by later flags: not given.
+        let o = parse(&[
+            "--etcd-servers=http://x:1",
+            "--tls-cert-file=/c",
+            "--tls-private-key-file=/k",
+            "--tls-cert-file=",
+            "--tls-private-key-file=",
+        ]);
+        assert!(o.serving_cert_files().is_none());
+        o.validate().unwrap();
+        let half = parse(&["--etcd-servers=http://x:1", "--tls-cert-file=/c"]);
+        assert!(matches!(half.validate(), Err(OptionsError::NoServingCert)));
     }
 
     #[test]

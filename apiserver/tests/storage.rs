@@ -383,7 +383,8 @@ async fn consistent_lists(backend: Backend) {
     let version = etcd.status().await.unwrap().version().to_string();
     let cached = backend == Backend::Shim || {
         let v: Vec<u64> = version.split('.').filter_map(|p| p.parse().ok()).collect();
-        matches!(v[..], [3, 4, p, ..] if p >= 31) || matches!(v[..], [3, 5, p, ..] if p >= 13)
+        matches!(v[..], [3, 4, p, ..] if p >= 31)
+            || matches!(v[..], [3, 5, p, ..] if p >= 13)
             || matches!(v[..], [3, m, ..] if m > 5)
     };
     let served = r#"apiserver_watch_cache_consistent_read_total{fallback="false",resource="configmaps",success="true"}"#;
@@ -418,7 +419,12 @@ async fn consistent_lists(backend: Backend) {
             .await,
     );
     let list = c.admin("GET", CMS, None).await.json();
-    assert!(rv(&list) >= rv(&s), "list at {} before {}", rv(&list), rv(&s));
+    assert!(
+        rv(&list) >= rv(&s),
+        "list at {} before {}",
+        rv(&list),
+        rv(&s)
+    );
 
     // Paging: each page is a slice of one revision; the rest comes with `continue`.
     let mut pages = Vec::new();
@@ -427,9 +433,7 @@ async fn consistent_lists(backend: Backend) {
         let page = c.admin("GET", &path, None).await.json();
         pages.push(page.clone());
         match page["metadata"]["continue"].as_str() {
-            Some(token) if !token.is_empty() => {
-                path = format!("{CMS}?limit=7&continue={token}")
-            }
+            Some(token) if !token.is_empty() => path = format!("{CMS}?limit=7&continue={token}"),
             _ => break,
         }
     }
@@ -442,15 +446,25 @@ async fn consistent_lists(backend: Backend) {
     expected.sort();
     assert_eq!(all, expected);
     for page in &pages {
-        assert_eq!(rv(page), first_rv, "every page at the first page's revision");
+        assert_eq!(
+            rv(page),
+            first_rv,
+            "every page at the first page's revision"
+        );
     }
 
     let served_now = metric(&c, served).await - before;
     if cached {
-        assert!(served_now >= 33.0, "consistent reads from the cache: {served_now}");
+        assert!(
+            served_now >= 33.0,
+            "consistent reads from the cache: {served_now}"
+        );
         assert_eq!(metric(&c, fallbacks).await, 0.0);
     } else {
         // etcd {version}: progress notifications may run ahead of events; etcd serves.
-        assert_eq!(served_now, 0.0, "etcd {version} must not serve consistent reads from the cache");
+        assert_eq!(
+            served_now, 0.0,
+            "etcd {version} must not serve consistent reads from the cache"
+        );
     }
 }

@@ -134,7 +134,10 @@ impl Storage {
             }
             options = options.with_tls(tls);
         }
-        let client = match (servers.as_slice(), servers.iter().find_map(|s| s.strip_prefix("unix://"))) {
+        let client = match (
+            servers.as_slice(),
+            servers.iter().find_map(|s| s.strip_prefix("unix://")),
+        ) {
             (_, Some(path)) => unix_client(path, options).await?,
             // One plain-HTTP server (the embedded etcd-shim, a local etcd): a direct channel.
             // etcd-client's balancer would add a task hop to every call for nothing to balance.

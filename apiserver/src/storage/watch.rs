@@ -11,13 +11,13 @@ pub enum WatchEventKind {
     Delete,
 }
 
-/// One change, with the value before it when etcd had one.
+/// One change. The previous value is not asked for: the watch cache has it already, and
+/// etcd would otherwise look it up and send it with every event.
 #[derive(Debug, Clone)]
 pub struct WatchEvent {
     pub kind: WatchEventKind,
     /// For a delete: the key with `mod_revision` set to the delete's revision and no value.
     pub kv: Kv,
-    pub prev: Option<Kv>,
 }
 
 /// What one etcd watch response carried.
@@ -42,7 +42,6 @@ impl WatchStream {
     ) -> Result<Self, StorageError> {
         let mut options = WatchOptions::new()
             .with_range(super::prefix_end(prefix))
-            .with_prev_key()
             .with_progress_notify();
         if start_revision > 0 {
             options = options.with_start_revision(start_revision);
@@ -91,7 +90,6 @@ impl WatchStream {
                     Some(WatchEvent {
                         kind,
                         kv: Kv::from_etcd(e.kv()?),
-                        prev: e.prev_kv().map(Kv::from_etcd),
                     })
                 })
                 .collect();
