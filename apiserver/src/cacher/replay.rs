@@ -1,12 +1,23 @@
 //! Watches that start before the cache's window (a client resuming across an apiserver
-//! restart): the missed changes are read from etcd's MVCC history.
+//! restart): the missed changes are read from etcd's MVCC history. On an etcd with reliable
+//! progress notifications that is etcd's own event stream, every change; otherwise the
+//! difference of the states at the two revisions (several changes of one key coalesce).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{CacheEvent, CachedObject, Cacher, SharedFrames, RELIST_PAGE};
 use crate::status::ApiError;
-use crate::storage::{Kv, StorageError, WatchEventKind};
+use crate::storage::{Kv, StorageError, WatchBatch, WatchEventKind};
+
+/// One replayed change: its kind, the key's value (for a delete: no value, the delete's
+/// revision) and the value before it.
+type Change = (WatchEventKind, Kv, Option<Kv>);
+
+/// How long etcd may take to stream the missed history before the replay falls back to
+/// comparing states.
+const HISTORY_WAIT: Duration = Duration::from_secs(10);
 
 impl Cacher {
     /// Every key under `prefix` at `revision`.
@@ -31,15 +42,69 @@ impl Cacher {
         }
     }
 
-    /// The changes under `prefix` between revisions `from` and `to`, read from etcd's MVCC
-    /// history as the difference of the two states, oldest first: (kind, the key's value,
-    /// its value at `from`). A deleted key carries its last value and the revision `to`.
+    /// The changes under `prefix` after revision `from` up to `to`, oldest first.
     pub(super) async fn replay(
         &self,
         prefix: &str,
         from: i64,
         to: i64,
-    ) -> Result<Vec<(WatchEventKind, Kv, Option<Kv>)>, StorageError> {
+    ) -> Result<Vec<Change>, StorageError> {
+        if self.storage.reliable_progress().await {
+            match tokio::time::timeout(HISTORY_WAIT, self.replay_events(prefix, from, to)).await {
+                Ok(Ok(Some(changes))) => return Ok(changes),
+                Ok(Err(e @ StorageError::Compacted { .. })) => return Err(e),
+                Ok(Ok(None)) | Ok(Err(_)) | Err(_) => {
+                    tracing::warn!(
+                        prefix,
+                        from,
+                        to,
+                        "etcd's history stream ended early; replaying by state comparison"
+                    );
+                }
+            }
+        }
+        self.replay_diff(prefix, from, to).await
+    }
+
+    /// etcd's own events after `from` up to `to`: a watch from `from + 1`, read until an
+    /// event after `to`, or a progress notification at or past `to` (which, on an etcd with
+    /// reliable progress, comes after every event before it). `None` if the stream ended.
+    async fn replay_events(
+        &self,
+        prefix: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<Vec<Change>>, StorageError> {
+        let mut stream = self.storage.watch_with_prev(prefix, from + 1).await?;
+        stream.request_progress().await?;
+        let mut changes = Vec::new();
+        loop {
+            match stream.next().await? {
+                None => return Ok(None),
+                Some(WatchBatch::Events(events)) => {
+                    for ev in events {
+                        if ev.kv.mod_revision > to {
+                            return Ok(Some(changes));
+                        }
+                        changes.push((ev.kind, ev.kv, ev.prev));
+                    }
+                }
+                Some(WatchBatch::Progress(rev)) if rev >= to => return Ok(Some(changes)),
+                // Not caught up yet when it answered: ask again.
+                Some(WatchBatch::Progress(_)) => stream.request_progress().await?,
+            }
+        }
+    }
+
+    /// The changes as the difference of the states at `from` and `to`, oldest first: (kind,
+    /// the key's value, its value at `from`). A deleted key carries its last value and the
+    /// revision `to`.
+    async fn replay_diff(
+        &self,
+        prefix: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Change>, StorageError> {
         let before = self.list_at(prefix, from).await?;
         let mut after = self.list_at(prefix, to).await?;
         let mut events = Vec::new();

@@ -293,7 +293,20 @@ impl Storage {
             .client
             .watch_client()
             .max_decoding_message_size(MAX_MESSAGE_BYTES);
-        WatchStream::start(client, prefix, start_revision).await
+        WatchStream::start(client, prefix, start_revision, false).await
+    }
+
+    /// As [`Storage::watch`], with each event's previous value (for replaying history).
+    pub async fn watch_with_prev(
+        &self,
+        prefix: &str,
+        start_revision: i64,
+    ) -> Result<WatchStream, StorageError> {
+        let client = self
+            .client
+            .watch_client()
+            .max_decoding_message_size(MAX_MESSAGE_BYTES);
+        WatchStream::start(client, prefix, start_revision, true).await
     }
 }
 

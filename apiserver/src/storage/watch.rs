@@ -11,13 +11,14 @@ pub enum WatchEventKind {
     Delete,
 }
 
-/// One change. The previous value is not asked for: the watch cache has it already, and
-/// etcd would otherwise look it up and send it with every event.
+/// One change, with the value before it when the watch asked for it. The watch cache does
+/// not (it holds the previous values already; etcd would look each one up and send it).
 #[derive(Debug, Clone)]
 pub struct WatchEvent {
     pub kind: WatchEventKind,
     /// For a delete: the key with `mod_revision` set to the delete's revision and no value.
     pub kv: Kv,
+    pub prev: Option<Kv>,
 }
 
 /// What one etcd watch response carried.
@@ -39,10 +40,14 @@ impl WatchStream {
         mut client: WatchClient,
         prefix: &str,
         start_revision: i64,
+        with_prev: bool,
     ) -> Result<Self, StorageError> {
         let mut options = WatchOptions::new()
             .with_range(super::prefix_end(prefix))
             .with_progress_notify();
+        if with_prev {
+            options = options.with_prev_key();
+        }
         if start_revision > 0 {
             options = options.with_start_revision(start_revision);
         }
@@ -90,6 +95,7 @@ impl WatchStream {
                     Some(WatchEvent {
                         kind,
                         kv: Kv::from_etcd(e.kv()?),
+                        prev: e.prev_kv().map(Kv::from_etcd),
                     })
                 })
                 .collect();
