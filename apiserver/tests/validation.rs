@@ -236,6 +236,17 @@ async fn hpa_versions_share_storage() {
     assert_eq!(api1["status"]["currentCPUUtilizationPercentage"], 33);
     assert_eq!(api1["status"]["desiredReplicas"], 2);
 
+    // A v1 status write cannot change the spec that v1 carries in annotations.
+    let mut st1 = api1.clone();
+    st1["metadata"]["annotations"] = json!({"autoscaling.alpha.kubernetes.io/metrics":
+        r#"[{"type":"Resource","resource":{"name":"memory","targetAverageUtilization":50}}]"#});
+    st1["status"]["desiredReplicas"] = json!(3);
+    let r = c.admin("PUT", &format!("{v1}/api/status"), Some(st1)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let after = c.admin("GET", &format!("{v2}/api"), None).await.json();
+    assert_eq!(after["status"]["desiredReplicas"], 3);
+    assert_eq!(after["spec"]["metrics"], api["spec"]["metrics"], "{after}");
+
     // Invalid: maxReplicas below minReplicas, through either version.
     let r = c
         .admin(

@@ -54,6 +54,10 @@ pub trait Strategy: Send + Sync {
     /// Carries over what an update of the main resource may not change (usually `status`).
     fn prepare_for_update(&self, _new: &mut Value, _old: &Value) {}
 
+    /// Carries over what a write of the `status` subresource may not change beyond the
+    /// store's rule (everything but `status`, labels and annotations is kept).
+    fn prepare_for_status_update(&self, _new: &mut Value, _old: &Value) {}
+
     /// Resource-specific validation of a new object (metadata is checked by the store).
     fn validate(&self, _obj: &Value) -> Vec<FieldError> {
         Vec::new()

@@ -68,6 +68,29 @@ impl HpaStrategy {
 const V1_STATUS_ANNOTATIONS: [&str; 2] =
     [v1::METRIC_STATUSES_ANNOTATION, v1::CONDITIONS_ANNOTATION];
 
+/// The v1 annotations that carry spec (other metrics and the scaling behavior).
+const V1_SPEC_ANNOTATIONS: [&str; 2] = [v1::METRIC_SPECS_ANNOTATION, v1::BEHAVIOR_ANNOTATION];
+
+/// Sets each of `keys` in `new`'s annotations to its value in `old` (removed if absent).
+fn keep_annotations(new: &mut Value, old: &Value, keys: &[&str]) {
+    for key in keys {
+        let kept = old["metadata"]["annotations"].get(*key).cloned();
+        match (kept, annotations_mut(new)) {
+            (Some(v), Some(annotations)) => {
+                annotations.insert(key.to_string(), v);
+            }
+            (Some(v), None) => {
+                let meta = crate::object::metadata_mut(new);
+                meta.insert("annotations".into(), json!({ *key: v }));
+            }
+            (None, Some(annotations)) => {
+                annotations.remove(*key);
+            }
+            (None, None) => {}
+        }
+    }
+}
+
 fn annotations_mut(obj: &mut Value) -> Option<&mut Map<String, Value>> {
     obj.get_mut("metadata")?
         .get_mut("annotations")?
@@ -97,22 +120,15 @@ impl Strategy for HpaStrategy {
     fn prepare_for_update(&self, new: &mut Value, old: &Value) {
         self.base.prepare_for_update(new, old);
         if self.version == Version::V1 {
-            for key in V1_STATUS_ANNOTATIONS {
-                let kept = old["metadata"]["annotations"].get(key).cloned();
-                match (kept, annotations_mut(new)) {
-                    (Some(v), Some(annotations)) => {
-                        annotations.insert(key.to_string(), v);
-                    }
-                    (Some(v), None) => {
-                        let meta = crate::object::metadata_mut(new);
-                        meta.insert("annotations".into(), json!({ key: v }));
-                    }
-                    (None, Some(annotations)) => {
-                        annotations.remove(key);
-                    }
-                    (None, None) => {}
-                }
-            }
+            keep_annotations(new, old, &V1_STATUS_ANNOTATIONS);
+        }
+    }
+
+    /// Upstream's status strategy keeps the spec; in v1, part of the spec rides in
+    /// annotations, which a status write must not change either.
+    fn prepare_for_status_update(&self, new: &mut Value, old: &Value) {
+        if self.version == Version::V1 {
+            keep_annotations(new, old, &V1_SPEC_ANNOTATIONS);
         }
     }
 

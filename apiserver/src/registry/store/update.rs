@@ -96,7 +96,11 @@ impl Store {
                 _reservation = self.strategy.allocate(&mut new, Some(&old)).await?;
                 new
             }
-            "status" => status_update(&old, &obj),
+            "status" => {
+                let mut new = status_update(&old, &obj);
+                self.strategy.prepare_for_status_update(&mut new, &old);
+                new
+            }
             "finalize" => finalize_update(&old, &obj),
             _ => return Err(ApiError::method_not_allowed()),
         };
