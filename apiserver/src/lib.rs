@@ -15,6 +15,7 @@ pub mod discovery;
 pub mod handlers;
 pub mod metrics;
 pub mod object;
+pub mod openapi;
 pub mod options;
 pub mod pipeline;
 pub mod registry;

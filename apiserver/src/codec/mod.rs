@@ -2,6 +2,7 @@
 //! client's `Accept`. JSON and YAML now; protobuf plugs in here later. The Table and
 //! aggregated-discovery forms are chosen here too, since clients ask for them through `Accept`.
 
+pub mod field_validation;
 pub mod protobuf;
 
 use serde_json::Value;

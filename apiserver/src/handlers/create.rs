@@ -5,8 +5,9 @@
 use http::Response;
 use serde_json::{json, Value};
 
-use super::{respond, Body, RequestContext};
-use crate::codec::{decode_body, negotiate, Offers, Output};
+use super::{error_response, respond, Body, RequestContext};
+use crate::codec::field_validation::{self, FieldValidation};
+use crate::codec::{negotiate, Offers, Output};
 use crate::registry::core::pod;
 use crate::registry::store::DeleteOptions;
 use crate::status::ApiError;
@@ -24,7 +25,22 @@ pub async fn handle(
     let output = negotiate(ctx.accept, Offers::default())?;
     let dry_run = ctx.dry_run()?;
     ctx.check_field_manager("CreateOptions")?;
-    let obj = decode_body(content_type, body)?;
+    let mode =
+        FieldValidation::from_query(ctx.param("fieldValidation").as_deref(), "CreateOptions")?;
+    let kind = field_validation::body_kind(ctx.resource, &ctx.info.subresource);
+    let decoded = field_validation::decode(content_type, body, mode, kind)?;
+    let resp = create(ctx, output, dry_run, decoded.object)
+        .await
+        .unwrap_or_else(|e| error_response(&e));
+    Ok(field_validation::add_warnings(resp, &decoded.warnings))
+}
+
+async fn create(
+    ctx: &RequestContext<'_>,
+    output: Output,
+    dry_run: bool,
+    obj: Value,
+) -> Result<Response<Body>, ApiError> {
     let info = ctx.info;
     if info.subresource.is_empty() {
         let review = crate::reviews::answer(

@@ -55,6 +55,9 @@ async fn serve(
             _ => {}
         }
     }
+    if let ["openapi", "v3", rest @ ..] = segments.as_slice() {
+        return Ok(crate::openapi::serve(rest, query, accept).await);
+    }
     let plain = || negotiate(accept, Offers::default());
     match segments.as_slice() {
         ["metrics"] => match api.metrics.render() {

@@ -2,8 +2,9 @@
 
 use http::Response;
 
-use super::{respond, Body, RequestContext};
-use crate::codec::{decode_body, negotiate, Offers, Output};
+use super::{error_response, respond, Body, RequestContext};
+use crate::codec::field_validation::{self, FieldValidation};
+use crate::codec::{negotiate, Offers, Output};
 use crate::object;
 use crate::registry::scale;
 use crate::status::ApiError;
@@ -13,13 +14,29 @@ pub async fn handle(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Response<Body>, ApiError> {
-    let store = ctx.store()?;
+    ctx.store()?;
     let output = negotiate(ctx.accept, Offers::default())?;
     let dry_run = ctx.dry_run()?;
     ctx.check_field_manager("UpdateOptions")?;
-    let obj = decode_body(content_type, body)?;
+    let mode =
+        FieldValidation::from_query(ctx.param("fieldValidation").as_deref(), "UpdateOptions")?;
+    let kind = field_validation::body_kind(ctx.resource, &ctx.info.subresource);
+    let decoded = field_validation::decode(content_type, body, mode, kind)?;
+    let resp = update(ctx, &output, dry_run, decoded.object)
+        .await
+        .unwrap_or_else(|e| error_response(&e));
+    Ok(field_validation::add_warnings(resp, &decoded.warnings))
+}
+
+async fn update(
+    ctx: &RequestContext<'_>,
+    output: &Output,
+    dry_run: bool,
+    obj: serde_json::Value,
+) -> Result<Response<Body>, ApiError> {
+    let store = ctx.store()?;
     if ctx.info.subresource == "scale" {
-        return update_scale(ctx, &output, dry_run, &obj).await;
+        return update_scale(ctx, output, dry_run, &obj).await;
     }
     let (updated, created) = store
         .update(
@@ -30,7 +47,7 @@ pub async fn handle(
             obj,
         )
         .await?;
-    Ok(respond(if created { 201 } else { 200 }, &output, &updated))
+    Ok(respond(if created { 201 } else { 200 }, output, &updated))
 }
 
 /// PUT of `scale`: the Scale's `resourceVersion` (if any) must be current; `spec.replicas`
