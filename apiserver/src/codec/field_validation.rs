@@ -85,7 +85,7 @@ pub fn decode(
         .and_then(MediaType::parse)
         .map(|m| m.essence)
         .unwrap_or_else(|| JSON.to_string());
-    let set = schemas::all();
+    let set = schemas::for_kind(kind);
     let schema = set.kind_schema(kind.0, kind.1, kind.2);
     let mut problems = Vec::new();
     let mut object = match essence.as_str() {

@@ -3,7 +3,7 @@
 //! kinds (what `kubectl explain` looks kinds up by) and the `<Kind>List` types.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use api_types::k8s_openapi::schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
@@ -144,10 +144,28 @@ impl SchemaSet {
     }
 }
 
-/// Every built-in kind's schema, built once: what field validation checks bodies against.
+/// Every built-in kind's schema, built once.
 pub fn all() -> &'static SchemaSet {
     static ALL: OnceLock<SchemaSet> = OnceLock::new();
     ALL.get_or_init(|| SchemaSet::build(kinds::ALL.iter().copied(), []))
+}
+
+/// The schemas of one kind (and every definition it references), built on first use and
+/// kept: what field validation checks bodies against. Per kind rather than [`all`], so a
+/// server that only ever sees a few kinds holds only their schemas (all of them together
+/// are several MB of JSON trees).
+pub fn for_kind(kind: Gvk<'_>) -> &'static SchemaSet {
+    type Key = (String, String, String);
+    static SETS: OnceLock<Mutex<HashMap<Key, &'static SchemaSet>>> = OnceLock::new();
+    let key = (kind.0.to_string(), kind.1.to_string(), kind.2.to_string());
+    let mut sets = SETS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    sets.entry(key).or_insert_with(|| {
+        // Leaked on purpose: at most one per built-in kind, for the life of the process.
+        Box::leak(Box::new(SchemaSet::build([kind], [])))
+    })
 }
 
 #[cfg(test)]
@@ -175,6 +193,14 @@ mod tests {
             .contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
         assert!(set.definitions.contains_key(&set.meta.delete_options));
         assert!(set.definitions.contains_key(&set.meta.patch));
+    }
+
+    #[test]
+    fn a_kinds_set_holds_that_kind_once() {
+        let cm = for_kind(("", "v1", "ConfigMap"));
+        assert!(cm.kind_schema("", "v1", "ConfigMap").is_some());
+        assert!(cm.kind_schema("", "v1", "Pod").is_none());
+        assert!(std::ptr::eq(cm, for_kind(("", "v1", "ConfigMap"))));
     }
 
     #[test]

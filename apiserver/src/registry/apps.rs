@@ -7,6 +7,8 @@ use api_types::registry::ResourceInfo;
 use api_types::validation::{FieldError, FieldPath};
 use serde_json::{json, Value};
 
+use super::core::pod::templates::selector_mismatch;
+use super::core::pod::validation::{validate_workload_template, Controller};
 use super::core::pod::{default_pod_spec, set_default};
 use super::default::DefaultStrategy;
 use super::Strategy;
@@ -67,11 +69,7 @@ pub fn validate_selector(obj: &Value) -> Vec<FieldError> {
     let labels = crate::object::labels(&obj["spec"]["template"]);
     if !selector.matches(&labels) {
         let path = FieldPath::from_names(["spec", "template", "metadata", "labels"]);
-        return vec![FieldError::invalid(
-            &path,
-            json!(labels),
-            "`selector` does not match template `labels`",
-        )];
+        return vec![selector_mismatch(&path, &obj["spec"]["template"])];
     }
     Vec::new()
 }
@@ -145,6 +143,16 @@ impl Strategy for WorkloadStrategy {
                 "must be greater than or equal to 0",
             ));
         }
+        let controller = match self.kind {
+            Kind::Deployment | Kind::ReplicaSet => Controller::ReplicaSet,
+            Kind::StatefulSet => Controller::StatefulSet,
+            Kind::DaemonSet => Controller::DaemonSet,
+        };
+        errs.extend(validate_workload_template(
+            &obj["spec"]["template"],
+            controller,
+            &FieldPath::from_names(["spec", "template"]),
+        ));
         errs
     }
 
@@ -195,11 +203,30 @@ mod tests {
 
     #[test]
     fn selector_must_match_template() {
-        let d = json!({"spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "c"}}}}});
-        let errs = strategy("replicasets").validate(&d);
+        let mut d = json!({"spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "c"}},
+            "spec": {"containers": [{"name": "c", "image": "i"}]}}}});
+        let s = strategy("replicasets");
+        s.defaults(&mut d);
+        let errs = s.validate(&d);
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].field(), "spec.template.metadata.labels");
+        assert_eq!(
+            errs[0].to_string(),
+            "spec.template.metadata.labels: Invalid value: map[string]string{\"a\":\"c\"}: `selector` does not match template `labels`"
+        );
         let none = strategy("statefulsets").validate(&json!({"spec": {}}));
         assert_eq!(none[0].field(), "spec.selector");
+    }
+
+    #[test]
+    fn templates_must_restart_always() {
+        let mut ds = json!({"spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}});
+        let s = strategy("daemonsets");
+        s.defaults(&mut ds);
+        let got: Vec<String> = s.validate(&ds).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            ["spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""]
+        );
     }
 }

@@ -224,6 +224,10 @@ fn strategy_for(
         ("", "configmaps") => Arc::new(core::configmap::ConfigMapStrategy),
         ("", "secrets") => Arc::new(core::secret::SecretStrategy),
         ("", "pods") => Arc::new(core::pod::PodStrategy),
+        ("", "podtemplates") => Arc::new(core::pod::templates::PodTemplateStrategy::new(info)),
+        ("", "replicationcontrollers") => Arc::new(
+            core::pod::templates::ReplicationControllerStrategy::new(info),
+        ),
         ("", "nodes") => Arc::new(core::node::NodeStrategy::new(info)),
         ("", "events") | ("events.k8s.io", "events") => {
             Arc::new(core::event::EventStrategy::new(info))

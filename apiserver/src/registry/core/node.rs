@@ -76,7 +76,76 @@ fn taints(obj: &Value, errs: &mut Vec<FieldError>) {
     }
 }
 
+/// Upstream's pod CIDR checks: each a valid CIDR; several only one per IP family and
+/// without duplicates.
+fn pod_cidrs(obj: &Value) -> Vec<FieldError> {
+    let path = FieldPath::from_names(["spec", "podCIDRs"]);
+    let cidrs: Vec<&str> = obj["spec"]["podCIDRs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_str().unwrap_or(""))
+        .collect();
+    let mut errs = Vec::new();
+    for (i, cidr) in cidrs.iter().enumerate() {
+        if !valid_cidr(cidr) {
+            errs.push(FieldError::invalid(
+                &path.index(i),
+                *cidr,
+                "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+            ));
+        }
+    }
+    if cidrs.len() > 1 {
+        let family = |c: &str| c.split('/').next().map(|ip| ip.contains(':'));
+        let dual_stack = cidrs.len() == 2
+            && cidrs.iter().all(|c| valid_cidr(c))
+            && family(cidrs[0]) != family(cidrs[1]);
+        if !dual_stack {
+            errs.push(FieldError::invalid(
+                &path,
+                obj["spec"]["podCIDRs"].clone(),
+                "may specify no more than one CIDR for each IP family",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for (i, cidr) in cidrs.iter().enumerate() {
+            if !seen.insert(*cidr) {
+                errs.push(FieldError::duplicate(&path.index(i), *cidr));
+            }
+        }
+    }
+    errs
+}
+
 impl Strategy for NodeStrategy {
+    /// The v1 `podCIDR` is the first of `podCIDRs` (upstream's conversion keeps them in step).
+    fn defaults(&self, obj: &mut Value) {
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let single = spec
+            .get("podCIDR")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let list_empty = spec
+            .get("podCIDRs")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty);
+        if list_empty && !single.is_empty() {
+            spec.insert("podCIDRs".into(), Value::from(vec![single]));
+        }
+        if let Some(first) = spec
+            .get("podCIDRs")
+            .and_then(Value::as_array)
+            .and_then(|l| l.first())
+            .cloned()
+        {
+            spec.insert("podCIDR".into(), first);
+        }
+    }
+
     fn prepare_for_update(&self, new: &mut Value, old: &Value) {
         self.base.prepare_for_update(new, old);
     }
@@ -88,25 +157,7 @@ impl Strategy for NodeStrategy {
     fn validate(&self, obj: &Value) -> Vec<FieldError> {
         let mut errs = Vec::new();
         taints(obj, &mut errs);
-        let path = FieldPath::from_names(["spec", "podCIDRs"]);
-        let cidrs: Vec<&str> = obj["spec"]["podCIDRs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        for (i, cidr) in cidrs.iter().enumerate() {
-            if !valid_cidr(cidr) {
-                errs.push(FieldError::invalid(
-                    &path.index(i),
-                    *cidr,
-                    "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
-                ));
-            }
-        }
-        if cidrs.len() > 2 {
-            errs.push(FieldError::too_many(&path, cidrs.len() as i64, 2));
-        }
+        errs.extend(pod_cidrs(obj));
         errs
     }
 
@@ -116,9 +167,11 @@ impl Strategy for NodeStrategy {
             let (o, n) = (&old["spec"][field], &new["spec"][field]);
             let unset = o.is_null() || o == "" || o.as_array().is_some_and(Vec::is_empty);
             if !unset && o != n {
+                // Upstream names the singular field in this message.
+                let name = field.trim_end_matches('s');
                 errs.push(FieldError::forbidden(
                     &path,
-                    format!("node updates may not change {field} except from \"\" to valid"),
+                    format!("node updates may not change {name} except from \"\" to valid"),
                 ));
             }
         };
@@ -170,12 +223,48 @@ mod tests {
                 "spec.taints[2].effect",
                 "spec.taints[3].key",
                 "spec.taints[4].effect",
-                "spec.podCIDRs[1]"
+                "spec.podCIDRs[1]",
+                "spec.podCIDRs"
             ]
         );
         assert!(strategy()
             .validate(&json!({"spec": {"podCIDRs": ["10.244.0.0/24", "fd00::/64"]}}))
             .is_empty());
+    }
+
+    #[test]
+    fn single_pod_cidr_is_validated_as_the_list() {
+        let s = strategy();
+        let mut node = json!({"spec": {"podCIDR": "bad"}});
+        s.defaults(&mut node);
+        assert_eq!(node["spec"]["podCIDRs"], json!(["bad"]));
+        let got: Vec<String> = s.validate(&node).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            ["spec.podCIDRs[0]: Invalid value: \"bad\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+        );
+        let two_v4 = json!({"spec": {"podCIDRs": ["10.0.0.0/24", "10.0.0.0/24"]}});
+        let got: Vec<String> = s
+            .validate(&two_v4)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "spec.podCIDRs: Invalid value: []string{\"10.0.0.0/24\", \"10.0.0.0/24\"}: may specify no more than one CIDR for each IP family",
+                "spec.podCIDRs[1]: Duplicate value: \"10.0.0.0/24\"",
+            ]
+        );
+        let mut listed = json!({"spec": {"podCIDR": "10.0.0.0/24", "podCIDRs": ["10.1.0.0/24"]}});
+        s.defaults(&mut listed);
+        assert_eq!(listed["spec"]["podCIDR"], "10.1.0.0/24");
+        let old = json!({"spec": {"podCIDRs": ["10.1.0.0/24"]}});
+        let moved = json!({"spec": {"podCIDRs": ["10.2.0.0/24"]}});
+        assert_eq!(
+            s.validate_update(&moved, &old)[0].to_string(),
+            "spec.podCIDRs: Forbidden: node updates may not change podCIDR except from \"\" to valid"
+        );
     }
 
     #[test]

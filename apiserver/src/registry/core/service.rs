@@ -8,12 +8,14 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use api_types::validation::{
-    name_is_dns1035_label, FieldError, FieldErrors, FieldPath, ValidateNameFn,
+    is_dns1123_label, is_qualified_name, is_valid_port_num, name_is_dns1035_label, FieldError,
+    FieldErrors, FieldPath, ValidateNameFn,
 };
 use futures::future::BoxFuture;
 use serde_json::{json, Map, Value};
 
 use crate::object;
+use crate::registry::core::pod::validation::port_num_or_name;
 use crate::registry::default::copy_status;
 use crate::registry::{Reservation, Strategy};
 use crate::status::ApiError;
@@ -274,7 +276,73 @@ fn keep_allocated(new: &mut Value, old: &Value) {
     }
 }
 
+/// Upstream's `validateServicePort`: a name when there are several (a unique DNS label),
+/// a valid port number, a known protocol.
+fn validate_service_port(
+    p: &Value,
+    require_name: bool,
+    names: &mut BTreeSet<String>,
+    path: &FieldPath,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let name = p["name"].as_str().unwrap_or("");
+    if require_name && name.is_empty() {
+        errs.push(FieldError::required(&path.child("name"), ""));
+    } else if !name.is_empty() {
+        for msg in is_dns1123_label(name) {
+            errs.push(FieldError::invalid(&path.child("name"), name, msg));
+        }
+        if !names.insert(name.to_string()) {
+            errs.push(FieldError::duplicate(&path.child("name"), name));
+        }
+    }
+    let port = p["port"].as_i64().unwrap_or(0);
+    for msg in is_valid_port_num(port) {
+        errs.push(FieldError::invalid(&path.child("port"), port, msg));
+    }
+    let protocol = p["protocol"].as_str().unwrap_or("");
+    const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
+    if protocol.is_empty() {
+        errs.push(FieldError::required(&path.child("protocol"), ""));
+    } else if !PROTOCOLS.contains(&protocol) {
+        errs.push(FieldError::not_supported(
+            &path.child("protocol"),
+            protocol,
+            &PROTOCOLS,
+        ));
+    }
+    if let Some(target) = p.get("targetPort").filter(|t| !t.is_null()) {
+        errs.extend(port_num_or_name(target, &path.child("targetPort")));
+    }
+    if let Some(app) = p.get("appProtocol").and_then(Value::as_str) {
+        for msg in is_qualified_name(app) {
+            errs.push(FieldError::invalid(&path.child("appProtocol"), app, msg));
+        }
+    }
+    errs
+}
+
 impl Strategy for ServiceStrategy {
+    /// Upstream's `SetDefaults_Service` for ports: a zero or empty `targetPort` is the port.
+    fn defaults(&self, obj: &mut Value) {
+        for p in obj
+            .get_mut("spec")
+            .and_then(|s| s.get_mut("ports"))
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object_mut)
+        {
+            let unset = p
+                .get("targetPort")
+                .is_some_and(|t| *t == json!(0) || *t == json!(""));
+            if unset {
+                let port = p.get("port").cloned().unwrap_or(Value::Null);
+                p.insert("targetPort".into(), port);
+            }
+        }
+    }
+
     fn prepare_for_create(&self, obj: &mut Value) {
         if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
             set_default(spec, "type", json!("ClusterIP"));
@@ -332,20 +400,14 @@ impl Strategy for ServiceStrategy {
                 "",
             ));
         }
+        let mut names = BTreeSet::new();
         for (i, p) in ports.iter().enumerate() {
-            let path = FieldPath::from_names(["spec", "ports"]).index(i);
-            match p["port"].as_i64() {
-                Some(n) if (1..=65535).contains(&n) => {}
-                Some(n) => errs.push(FieldError::invalid(
-                    &path.child("port"),
-                    n,
-                    "must be between 1 and 65535, inclusive",
-                )),
-                None => errs.push(FieldError::required(&path.child("port"), "")),
-            }
-            if ports.len() > 1 && p["name"].as_str().is_none_or(str::is_empty) {
-                errs.push(FieldError::required(&path.child("name"), ""));
-            }
+            errs.extend(validate_service_port(
+                p,
+                ports.len() > 1,
+                &mut names,
+                &FieldPath::from_names(["spec", "ports"]).index(i),
+            ));
         }
         errs
     }
@@ -401,5 +463,57 @@ mod tests {
         keep_allocated(&mut new, &old);
         assert_eq!(new["spec"]["clusterIP"], "10.0.0.5");
         assert_eq!(new["spec"]["ports"][0]["nodePort"], 30080);
+    }
+
+    #[test]
+    fn port_rules() {
+        let svc = |ports: Value| json!({"spec": {"type": "ClusterIP", "ports": ports}});
+        let cases: Vec<(Value, Vec<&str>)> = vec![
+            (json!([{"port": 80, "protocol": "TCP", "targetPort": "http"}]), vec![]),
+            (
+                json!([{"port": 80, "protocol": "TCP", "targetPort": 0}]),
+                vec!["spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive"],
+            ),
+            (
+                json!([{"port": 80, "protocol": "XTP"}]),
+                vec!["spec.ports[0].protocol: Unsupported value: \"XTP\": supported values: \"SCTP\", \"TCP\", \"UDP\""],
+            ),
+            (
+                json!([{"port": 0, "protocol": "XTP"}]),
+                vec![
+                    "spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                    "spec.ports[0].protocol: Unsupported value: \"XTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                ],
+            ),
+            (
+                json!([{"name": "a", "port": 80, "protocol": "TCP"}, {"name": "a", "port": 81, "protocol": "TCP"}, {"port": 82, "protocol": "UDP"}]),
+                vec![
+                    "spec.ports[1].name: Duplicate value: \"a\"",
+                    "spec.ports[2].name: Required value",
+                ],
+            ),
+        ];
+        for (ports, want) in cases {
+            let got: Vec<String> = port_errors(&svc(ports.clone()));
+            assert_eq!(got, want, "{ports}");
+        }
+    }
+
+    fn port_errors(svc: &Value) -> Vec<String> {
+        let mut names = BTreeSet::new();
+        let ports = svc["spec"]["ports"].as_array().cloned().unwrap_or_default();
+        ports
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                validate_service_port(
+                    p,
+                    ports.len() > 1,
+                    &mut names,
+                    &FieldPath::from_names(["spec", "ports"]).index(i),
+                )
+            })
+            .map(|e| e.to_string())
+            .collect()
     }
 }

@@ -2,65 +2,22 @@
 //! set of spec fields an update may change, graceful deletion of scheduled pods, and the
 //! `binding` subresource the scheduler uses.
 
-use api_types::validation::{is_dns1123_label, FieldError, FieldPath};
-use serde_json::{json, Map, Value};
+mod defaults;
+pub mod templates;
+pub mod validation;
+
+use api_types::validation::{FieldError, FieldPath};
+use serde_json::{json, Value};
 
 use crate::object;
 use crate::registry::default::copy_status;
 use crate::registry::Strategy;
 use crate::status::{ApiError, Qualified};
 
+use defaults::{default_pod_only, DEFAULT_GRACE};
+pub use defaults::{default_pod_spec, set_default};
+
 pub struct PodStrategy;
-
-const DEFAULT_GRACE: i64 = 30;
-
-pub fn set_default(map: &mut Map<String, Value>, key: &str, value: Value) {
-    if map.get(key).is_none_or(Value::is_null) {
-        map.insert(key.to_string(), value);
-    }
-}
-
-/// Defaults of one container (upstream's `SetDefaults_Container`).
-fn default_container(c: &mut Value) {
-    let image = c["image"].as_str().unwrap_or("").to_string();
-    if let Some(map) = c.as_object_mut() {
-        set_default(map, "terminationMessagePath", json!("/dev/termination-log"));
-        set_default(map, "terminationMessagePolicy", json!("File"));
-        set_default(map, "resources", json!({}));
-        let tagless = !image.rsplit('/').next().unwrap_or("").contains(':') && !image.contains('@');
-        let pull = if image.ends_with(":latest") || tagless {
-            "Always"
-        } else {
-            "IfNotPresent"
-        };
-        set_default(map, "imagePullPolicy", json!(pull));
-        if let Some(Value::Array(ports)) = map.get_mut("ports") {
-            for p in ports.iter_mut().filter_map(Value::as_object_mut) {
-                set_default(p, "protocol", json!("TCP"));
-            }
-        }
-    }
-}
-
-/// Upstream's pod spec defaults (also applied to workload templates).
-pub fn default_pod_spec(spec: &mut Value) {
-    let Some(spec) = spec.as_object_mut() else {
-        return;
-    };
-    set_default(spec, "restartPolicy", json!("Always"));
-    set_default(spec, "dnsPolicy", json!("ClusterFirst"));
-    set_default(spec, "schedulerName", json!("default-scheduler"));
-    set_default(spec, "terminationGracePeriodSeconds", json!(DEFAULT_GRACE));
-    set_default(spec, "securityContext", json!({}));
-    set_default(spec, "enableServiceLinks", json!(true));
-    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-    set_default(spec, "priority", json!(0));
-    for field in ["containers", "initContainers"] {
-        if let Some(Value::Array(cs)) = spec.get_mut(field) {
-            cs.iter_mut().for_each(default_container);
-        }
-    }
-}
 
 /// Upstream's QoS class from requests and limits.
 fn qos_class(spec: &Value) -> &'static str {
@@ -96,6 +53,7 @@ impl Strategy for PodStrategy {
     fn defaults(&self, obj: &mut Value) {
         if let Some(spec) = obj.get_mut("spec") {
             default_pod_spec(spec);
+            default_pod_only(spec);
         }
     }
 
@@ -114,70 +72,11 @@ impl Strategy for PodStrategy {
     }
 
     fn validate(&self, obj: &Value) -> Vec<FieldError> {
-        let mut errs = Vec::new();
-        let spec = FieldPath::new("spec");
-        let containers = obj["spec"]["containers"].as_array();
-        match containers {
-            None => errs.push(FieldError::required(&spec.child("containers"), "")),
-            Some(cs) if cs.is_empty() => {
-                errs.push(FieldError::required(&spec.child("containers"), ""))
-            }
-            Some(_) => {}
-        }
-        let mut names: Vec<&str> = Vec::new();
-        for field in ["initContainers", "containers"] {
-            for (i, c) in obj["spec"][field]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let path = spec.child(field).index(i);
-                match c["name"].as_str().filter(|n| !n.is_empty()) {
-                    None => errs.push(FieldError::required(&path.child("name"), "")),
-                    Some(name) => {
-                        for msg in is_dns1123_label(name) {
-                            errs.push(FieldError::invalid(&path.child("name"), name, msg));
-                        }
-                        if names.contains(&name) {
-                            errs.push(FieldError::duplicate(&path.child("name"), name));
-                        }
-                        names.push(name);
-                    }
-                }
-                if c["image"].as_str().is_none_or(|i| i.trim().is_empty()) {
-                    errs.push(FieldError::required(&path.child("image"), ""));
-                }
-            }
-        }
-        errs
+        validation::validate_pod_create(obj)
     }
 
     fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        let mut errs = self.validate(new);
-        // Only images, activeDeadlineSeconds and tolerations may change in a pod's spec.
-        let strip = |spec: &Value| {
-            let mut s = spec.clone();
-            for field in ["containers", "initContainers"] {
-                if let Some(Value::Array(cs)) = s.get_mut(field) {
-                    for c in cs.iter_mut().filter_map(Value::as_object_mut) {
-                        c.remove("image");
-                    }
-                }
-            }
-            if let Some(m) = s.as_object_mut() {
-                m.remove("activeDeadlineSeconds");
-                m.remove("tolerations");
-            }
-            s
-        };
-        if strip(&new["spec"]) != strip(&old["spec"]) {
-            errs.push(FieldError::forbidden(
-                &FieldPath::new("spec"),
-                "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-            ));
-        }
-        errs
+        validation::validate_pod_update(new, old)
     }
 
     fn return_deleted_object(&self) -> bool {
@@ -303,25 +202,34 @@ mod tests {
         assert_eq!(qos_class(&g), "Guaranteed");
         let b = json!({"containers": [{"resources": {"requests": {"cpu": "1"}}}]});
         assert_eq!(qos_class(&b), "Burstable");
-        let mut tagged = json!({"image": "nginx:1.27"});
-        default_container(&mut tagged);
-        assert_eq!(tagged["imagePullPolicy"], "IfNotPresent");
+        let mut tagged = json!({"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}});
+        PodStrategy.defaults(&mut tagged);
+        assert_eq!(
+            tagged["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
     }
 
     #[test]
     fn validation_and_update_rules() {
-        let errs = PodStrategy.validate(
-            &json!({"spec": {"containers": [{"name": "c"}, {"name": "c", "image": "x"}]}}),
-        );
+        let defaulted = |spec: Value| {
+            let mut pod = json!({"metadata": {"name": "p"}, "spec": spec});
+            PodStrategy.defaults(&mut pod);
+            pod
+        };
+        let errs = PodStrategy.validate(&defaulted(
+            json!({"containers": [{"name": "c"}, {"name": "c", "image": "x"}]}),
+        ));
         let fields: Vec<&str> = errs.iter().map(|e| e.field()).collect();
         assert_eq!(
             fields,
             ["spec.containers[0].image", "spec.containers[1].name"]
         );
-        let old = json!({"spec": {"containers": [{"name": "c", "image": "a"}]}});
-        let image = json!({"spec": {"containers": [{"name": "c", "image": "b"}]}});
+        let old = defaulted(json!({"containers": [{"name": "c", "image": "a"}]}));
+        let image = defaulted(json!({"containers": [{"name": "c", "image": "b"}]}));
         assert!(PodStrategy.validate_update(&image, &old).is_empty());
-        let other = json!({"spec": {"containers": [{"name": "c", "image": "a"}], "nodeName": "n"}});
+        let other =
+            defaulted(json!({"containers": [{"name": "c", "image": "a"}], "nodeName": "n"}));
         assert_eq!(PodStrategy.validate_update(&other, &old).len(), 1);
     }
 
