@@ -114,7 +114,7 @@ pub struct Cacher {
     /// The `resource` label of `apiserver_storage_objects` (`plural` or `plural.group`).
     resource: String,
     /// Applied to every decoded object (storage version → served version).
-    from_storage: Option<fn(&mut Value)>,
+    on_decode: DecodeHook,
     prefix: String,
     state: Mutex<State>,
     fanout: broadcast::Sender<Message>,
@@ -131,6 +131,11 @@ pub struct Snapshot {
     pub revision: i64,
 }
 
+/// What every object read from storage goes through after decoding: conversion to the
+/// served version, then the served version's defaults (upstream defaults on every read, so
+/// objects stored before a default existed read as if they had it).
+pub type DecodeHook = Arc<dyn Fn(&mut Value) + Send + Sync>;
+
 /// Decodes a stored value and stamps its `resourceVersion`.
 pub fn decode_kv(kv: &Kv) -> Result<Value, ApiError> {
     let mut obj: Value = serde_json::from_slice(&kv.value)
@@ -145,14 +150,14 @@ impl Cacher {
         storage: Storage,
         resource: String,
         prefix: String,
-        from_storage: Option<fn(&mut Value)>,
+        on_decode: DecodeHook,
     ) -> Arc<Self> {
         let (fanout, _) = broadcast::channel(FANOUT);
         let (revision, _) = watch::channel(0);
         Arc::new(Cacher {
             storage,
             resource,
-            from_storage,
+            on_decode,
             prefix,
             state: Mutex::new(State {
                 objects: BTreeMap::new(),
@@ -169,9 +174,7 @@ impl Cacher {
 
     fn decode(&self, kv: &Kv) -> Result<Value, ApiError> {
         let mut obj = decode_kv(kv)?;
-        if let Some(convert) = self.from_storage {
-            convert(&mut obj);
-        }
+        (self.on_decode)(&mut obj);
         Ok(obj)
     }
 

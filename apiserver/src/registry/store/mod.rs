@@ -19,7 +19,7 @@ use api_types::validation::{
 use serde_json::{json, Value};
 
 use super::Strategy;
-use crate::cacher::{decode_kv, Cacher};
+use crate::cacher::{decode_kv, Cacher, DecodeHook};
 use crate::object;
 use crate::pipeline::admission::{AdmissionChain, Attributes, Operation};
 use crate::pipeline::authn::UserInfo;
@@ -122,12 +122,23 @@ pub struct Store {
     cacher: Arc<Cacher>,
     /// Storage-version conversion, for resources stored in another group's version.
     conversion: Option<Conversion>,
+    /// Conversion and defaults applied to every object read from storage.
+    on_decode: DecodeHook,
 }
 
 impl Store {
     pub fn new(info: &'static ResourceInfo, strategy: Arc<dyn Strategy>, storage: Storage) -> Self {
         let prefix = storage.key(&format!("{}/", info.etcd_prefix.unwrap_or(info.plural)));
         let conversion = crate::registry::convert::for_resource(info);
+        let on_decode: DecodeHook = {
+            let strategy = strategy.clone();
+            Arc::new(move |obj: &mut Value| {
+                if let Some(c) = &conversion {
+                    (c.from_storage)(obj);
+                }
+                strategy.defaults(obj);
+            })
+        };
         Store {
             info,
             strategy,
@@ -138,8 +149,9 @@ impl Store {
                     group => format!("{}.{group}", info.plural),
                 },
                 prefix,
-                conversion.map(|c| c.from_storage),
+                on_decode.clone(),
             ),
+            on_decode,
             storage,
             conversion,
         }
@@ -188,9 +200,7 @@ impl Store {
     /// Decodes a stored value and stamps its `resourceVersion`.
     pub fn decode(&self, kv: &Kv) -> Result<Value, ApiError> {
         let mut obj = decode_kv(kv)?;
-        if let Some(c) = &self.conversion {
-            (c.from_storage)(&mut obj);
-        }
+        (self.on_decode)(&mut obj);
         Ok(obj)
     }
 
