@@ -243,10 +243,10 @@ impl Cacher {
                     };
                     match batch {
                         Ok(Some(WatchBatch::Events(events))) => {
-                            for ev in events {
-                                revision = revision.max(ev.kv.mod_revision);
-                                self.apply(ev);
+                            if let Some(last) = events.iter().map(|ev| ev.kv.mod_revision).max() {
+                                revision = revision.max(last);
                             }
+                            self.apply_batch(events);
                         }
                         Ok(Some(WatchBatch::Progress(rev))) => {
                             revision = revision.max(rev);
@@ -277,50 +277,66 @@ impl Cacher {
         }
     }
 
-    fn apply(&self, ev: crate::storage::WatchEvent) {
-        let revision = ev.kv.mod_revision;
+    /// Applies one etcd watch response. Its events are applied under one lock and the
+    /// cache's revision moves only once all of them are in, so no reader sees a revision
+    /// with part of its changes (a multi-key transaction's events share one revision).
+    /// Objects are decoded before the lock is taken: readers do not wait on JSON parsing.
+    fn apply_batch(&self, events: Vec<crate::storage::WatchEvent>) {
+        let Some(revision) = events.iter().map(|ev| ev.kv.mod_revision).max() else {
+            return;
+        };
+        let decoded: Vec<_> = events
+            .into_iter()
+            .filter_map(|ev| match ev.kind {
+                WatchEventKind::Delete => Some((ev, None)),
+                WatchEventKind::Put => match self.decode(&ev.kv) {
+                    Ok(obj) => Some((ev, Some(Arc::new(CachedObject::from(obj))))),
+                    Err(error) => {
+                        tracing::warn!(key = %ev.kv.key, %error, "undecodable object in etcd");
+                        None
+                    }
+                },
+            })
+            .collect();
         let mut state = self.lock();
-        let prev = state.objects.get(&ev.kv.key).cloned();
-        let obj = match ev.kind {
-            WatchEventKind::Put => match self.decode(&ev.kv) {
-                Ok(obj) => {
-                    let obj = Arc::new(CachedObject::from(obj));
+        for (ev, decoded) in decoded {
+            let prev = state.objects.get(&ev.kv.key).cloned();
+            let obj = match decoded {
+                Some(obj) => {
                     state.objects.insert(ev.kv.key.clone(), obj.clone());
                     obj
                 }
-                Err(error) => {
-                    tracing::warn!(key = %ev.kv.key, %error, "undecodable object in etcd");
-                    return;
+                None => {
+                    state.objects.remove(&ev.kv.key);
+                    let Some(prev) = &prev else { continue };
+                    let mut gone = prev.to_value();
+                    let rv = ev.kv.mod_revision.to_string();
+                    crate::object::set_meta(&mut gone, "resourceVersion", rv);
+                    Arc::new(gone.into())
                 }
-            },
-            WatchEventKind::Delete => {
-                state.objects.remove(&ev.kv.key);
-                let Some(prev) = &prev else { return };
-                let mut gone = prev.to_value();
-                crate::object::set_meta(&mut gone, "resourceVersion", revision.to_string());
-                Arc::new(gone.into())
+            };
+            let event = Arc::new(CacheEvent {
+                kind: ev.kind,
+                revision: ev.kv.mod_revision,
+                key: ev.kv.key,
+                obj,
+                prev,
+                frames: SharedFrames::default(),
+            });
+            state.history.push_back(event.clone());
+            while state.history.len() > HISTORY {
+                if let Some(old) = state.history.pop_front() {
+                    state.oldest = old.revision;
+                }
             }
-        };
-        let event = Arc::new(CacheEvent {
-            kind: ev.kind,
-            key: ev.kv.key,
-            obj,
-            prev,
-            revision,
-            frames: SharedFrames::default(),
-        });
-        state.revision = revision;
-        crate::metrics::set_storage_objects(&self.resource, state.objects.len());
-        state.history.push_back(event.clone());
-        while state.history.len() > HISTORY {
-            if let Some(old) = state.history.pop_front() {
-                state.oldest = old.revision;
-            }
+            // Sent under the lock so a subscriber sees each event exactly once.
+            let _ = self.fanout.send(Message::Event(event));
         }
-        // Sent under the lock so a subscriber sees each event exactly once.
-        let _ = self.fanout.send(Message::Event(event));
+        state.revision = state.revision.max(revision);
+        let now = state.revision;
+        crate::metrics::set_storage_objects(&self.resource, state.objects.len());
         drop(state);
-        self.revision.send_replace(revision);
+        self.revision.send_replace(now);
     }
 
     /// The current objects under `prefix` and the cache's revision.
