@@ -289,11 +289,7 @@ impl Storage {
         prefix: &str,
         start_revision: i64,
     ) -> Result<WatchStream, StorageError> {
-        let client = self
-            .client
-            .watch_client()
-            .max_decoding_message_size(MAX_MESSAGE_BYTES);
-        WatchStream::start(client, prefix, start_revision, false).await
+        self.open_watch(prefix, start_revision, false).await
     }
 
     /// As [`Storage::watch`], with each event's previous value (for replaying history).
@@ -302,11 +298,20 @@ impl Storage {
         prefix: &str,
         start_revision: i64,
     ) -> Result<WatchStream, StorageError> {
+        self.open_watch(prefix, start_revision, true).await
+    }
+
+    async fn open_watch(
+        &self,
+        prefix: &str,
+        start_revision: i64,
+        with_prev: bool,
+    ) -> Result<WatchStream, StorageError> {
         let client = self
             .client
             .watch_client()
             .max_decoding_message_size(MAX_MESSAGE_BYTES);
-        WatchStream::start(client, prefix, start_revision, true).await
+        WatchStream::start(client, prefix, start_revision, with_prev).await
     }
 }
 
