@@ -539,7 +539,7 @@ async fn core_and_apps_tables_match_upstream() {
         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}},
             "volumeMode": "Filesystem"}}), "loose",
         "Name,Status,Volume,Capacity,Access Modes,StorageClass,VolumeAttributesClass,Age,+VolumeMode",
-        json!(["loose", "", "", "", "", "", "<unset>", "Filesystem"]))
+        json!(["loose", "Pending", "", "", "", "", "<unset>", "Filesystem"]))
     .await;
     check_default(
         &c,

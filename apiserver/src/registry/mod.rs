@@ -3,17 +3,28 @@
 //! friends). Every stored resource of the api-types registry gets the default strategy
 //! unless a file under `core/` (or another group folder) gives it its own.
 
+pub mod admissionregistration;
+pub mod apiextensions;
+pub mod apiregistration;
 pub mod apps;
 pub mod autoscaling;
 pub mod batch;
+pub mod certificates;
 pub mod convert;
 pub mod core;
 pub mod default;
+pub mod defaulting;
 pub mod endpointslice;
 pub mod eviction;
+pub mod flowcontrol;
 pub mod lease;
 pub mod list;
+pub mod networking;
+pub mod policy;
+pub mod rbac;
 pub mod scale;
+pub mod scheduling;
+pub mod storage;
 pub mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -242,6 +253,44 @@ fn strategy_for(
         ("coordination.k8s.io", "leases") => Arc::new(lease::LeaseStrategy),
         ("discovery.k8s.io", "endpointslices") => Arc::new(endpointslice::EndpointSliceStrategy),
         ("batch", "cronjobs") => Arc::new(batch::CronJobStrategy::new(info)),
+        ("", "persistentvolumes") => {
+            Arc::new(core::persistentvolume::PersistentVolumeStrategy::new(info))
+        }
+        ("", "persistentvolumeclaims") => Arc::new(
+            core::persistentvolume::PersistentVolumeClaimStrategy::new(info),
+        ),
+        ("", "limitranges") => Arc::new(defaulting::Defaulted::new(
+            info,
+            core::limitrange::default_limit_range,
+        )),
+        ("", "endpoints") => Arc::new(defaulting::Defaulted::new(
+            info,
+            core::endpoints::default_endpoints,
+        )),
+        ("", "serviceaccounts") => Arc::new(core::serviceaccount::ServiceAccountStrategy),
+        ("storage.k8s.io", _) => storage::strategy(info),
+        ("networking.k8s.io", _) => networking::strategy(info),
+        ("admissionregistration.k8s.io", _) => admissionregistration::strategy(info),
+        ("flowcontrol.apiserver.k8s.io", _) => flowcontrol::strategy(info),
+        ("scheduling.k8s.io", "priorityclasses") => Arc::new(defaulting::Defaulted::new(
+            info,
+            scheduling::default_priority_class,
+        )),
+        ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => {
+            Arc::new(defaulting::Defaulted::new(info, rbac::default_binding))
+        }
+        ("policy", "poddisruptionbudgets") => {
+            Arc::new(policy::PodDisruptionBudgetStrategy::new(info))
+        }
+        ("certificates.k8s.io", "certificatesigningrequests") => {
+            Arc::new(certificates::CertificateSigningRequestStrategy::new(info))
+        }
+        ("apiregistration.k8s.io", "apiservices") => {
+            Arc::new(apiregistration::ApiServiceStrategy::new(info))
+        }
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            Arc::new(apiextensions::CustomResourceDefinitionStrategy::new(info))
+        }
         _ => Arc::new(default::DefaultStrategy::new(info)),
     }
 }
