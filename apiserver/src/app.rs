@@ -101,14 +101,21 @@ pub async fn build(
         service_cidr,
         node_ports: opts.node_port_range()?,
     };
+    let registry = Registry::new(storage.clone(), &config);
+    let namespaces = registry
+        .store("", "v1", "namespaces")
+        .map(|s| s.cacher().clone());
     let api = ApiServer {
-        registry: Registry::new(storage.clone(), &config),
+        registry,
         service_cidr,
         secure_port: opts.secure_port,
         advertise_address: opts.advertised_address(),
         authn: AuthenticatorChain::new(authenticators, opts.anonymous_auth),
         authz: Arc::new(AllowAuthenticated),
-        admission: AdmissionChain::new(vec![Arc::new(NamespaceLifecycle::new(storage.clone()))]),
+        admission: AdmissionChain::new(vec![Arc::new(NamespaceLifecycle::new(
+            storage.clone(),
+            namespaces,
+        ))]),
         storage,
         health,
         metrics,

@@ -563,3 +563,41 @@ async fn stored_objects_read_with_defaults() {
     let r = c.admin("PUT", &format!("{pods}/bare"), Some(upd)).await;
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+/// NamespaceLifecycle reads namespaces from the watch cache, and looks one up in etcd when
+/// the cache does not have it (yet): content in a namespace written a moment ago behind the
+/// apiserver's back is admitted, in a missing one refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn namespace_admission_falls_back_to_etcd() {
+    let c = Cluster::start();
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "behind", "uid": "0f0e0d0c-0000-4000-8000-000000000003",
+            "creationTimestamp": "2025-01-01T00:00:00Z"},
+        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
+    c.etcd_client()
+        .await
+        .put(
+            "/registry/namespaces/behind",
+            serde_json::to_vec(&ns).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let r = c
+        .admin(
+            "POST",
+            "/api/v1/namespaces/behind/configmaps",
+            Some(cm("a", json!({}))),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = c
+        .admin(
+            "POST",
+            "/api/v1/namespaces/nowhere/configmaps",
+            Some(cm("a", json!({}))),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(r.json()["message"], "namespaces \"nowhere\" not found");
+}

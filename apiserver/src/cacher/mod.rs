@@ -339,6 +339,12 @@ impl Cacher {
         self.revision.send_replace(now);
     }
 
+    /// The cached object at `key`, if the cache holds one.
+    pub async fn get(self: &Arc<Self>, key: &str) -> Result<Option<Arc<CachedObject>>, ApiError> {
+        self.ensure_started().await?;
+        Ok(self.lock().objects.get(key).cloned())
+    }
+
     /// The current objects under `prefix` and the cache's revision.
     pub async fn snapshot(self: &Arc<Self>, prefix: &str) -> Result<Snapshot, ApiError> {
         self.ensure_started().await?;

@@ -1,10 +1,13 @@
 //! Upstream's `NamespaceLifecycle` admission plugin: no new content in a namespace that does
 //! not exist or is being terminated, and the system namespaces may not be deleted.
 
+use std::sync::Arc;
+
 use futures::future::BoxFuture;
 use serde_json::Value;
 
 use super::admission::{AdmissionPlugin, Attributes, Operation};
+use crate::cacher::Cacher;
 use crate::status::{ApiError, Qualified};
 use crate::storage::Storage;
 
@@ -13,19 +16,28 @@ pub const IMMORTAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-publi
 
 pub struct NamespaceLifecycle {
     storage: Storage,
+    /// The namespaces' watch cache (upstream's plugin reads an informer's lister).
+    namespaces: Option<Arc<Cacher>>,
 }
 
 impl NamespaceLifecycle {
-    pub fn new(storage: Storage) -> Self {
-        NamespaceLifecycle { storage }
+    pub fn new(storage: Storage, namespaces: Option<Arc<Cacher>>) -> Self {
+        NamespaceLifecycle {
+            storage,
+            namespaces,
+        }
     }
 
+    /// The namespace from the watch cache; one the cache does not have (yet: it may have
+    /// been created a moment ago) is looked up in etcd, as upstream's live lookup does.
     async fn namespace(&self, name: &str) -> Result<Option<Value>, ApiError> {
-        let (kv, _) = self
-            .storage
-            .get(&self.storage.key(&format!("namespaces/{name}")))
-            .await
-            .map_err(ApiError::internal)?;
+        let key = self.storage.key(&format!("namespaces/{name}"));
+        if let Some(cache) = &self.namespaces {
+            if let Some(ns) = cache.get(&key).await? {
+                return Ok(Some(ns.to_value()));
+            }
+        }
+        let (kv, _) = self.storage.get(&key).await.map_err(ApiError::internal)?;
         kv.map(|kv| serde_json::from_slice(&kv.value).map_err(ApiError::internal))
             .transpose()
     }

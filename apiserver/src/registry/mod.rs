@@ -65,6 +65,13 @@ pub trait Strategy: Send + Sync {
     /// Carries over what an update of the main resource may not change (usually `status`).
     fn prepare_for_update(&self, _new: &mut Value, _old: &Value) {}
 
+    /// Whether a write answers only once the resource's watch cache has it: for resources
+    /// whose cached state admission decides on (namespaces, for NamespaceLifecycle), so a
+    /// request sent after the answer is judged on the new state.
+    fn settles_writes_in_cache(&self) -> bool {
+        false
+    }
+
     /// Carries over what a write of the `status` subresource may not change beyond the
     /// store's rule (everything but `status`, labels and annotations is kept).
     fn prepare_for_status_update(&self, _new: &mut Value, _old: &Value) {}

@@ -35,6 +35,11 @@ fn spec_finalizers(obj: &Value) -> Vec<Value> {
 }
 
 impl Strategy for NamespaceStrategy {
+    /// NamespaceLifecycle admission reads namespaces from the watch cache.
+    fn settles_writes_in_cache(&self) -> bool {
+        true
+    }
+
     fn prepare_for_create(&self, obj: &mut Value) {
         let mut finalizers = spec_finalizers(obj);
         if !finalizers.iter().any(|f| f == KUBERNETES_FINALIZER) {

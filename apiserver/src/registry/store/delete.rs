@@ -111,6 +111,7 @@ impl Store {
                 .update(&kv.key, self.encode(&marked), kv.mod_revision)
                 .await
                 .map_err(|e| self.storage_error(e, name))?;
+            self.settle(rev).await;
             object::set_meta(&mut marked, "resourceVersion", rev.to_string());
             return Ok(Deleted { body: marked });
         }

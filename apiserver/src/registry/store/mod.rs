@@ -197,6 +197,21 @@ impl Store {
         &self.storage
     }
 
+    /// Waits (at most a second) until the watch cache has the write at `revision`, when
+    /// the strategy asks for it ([`Strategy::settles_writes_in_cache`]).
+    pub(super) async fn settle(&self, revision: i64) {
+        if self.strategy.settles_writes_in_cache() {
+            let wait = std::time::Duration::from_secs(1);
+            if !matches!(self.cacher.wait_caught_up(revision, wait).await, Ok(true)) {
+                tracing::warn!(
+                    resource = self.info.plural,
+                    revision,
+                    "watch cache did not see our write in time"
+                );
+            }
+        }
+    }
+
     /// Decodes a stored value and stamps its `resourceVersion`.
     pub fn decode(&self, kv: &Kv) -> Result<Value, ApiError> {
         let mut obj = decode_kv(kv)?;
@@ -401,6 +416,7 @@ impl Store {
             let key = self.key(object::namespace(&obj), &name);
             match self.storage.create(&key, self.encode(&obj)).await {
                 Ok(rev) => {
+                    self.settle(rev).await;
                     object::set_meta(&mut obj, "resourceVersion", rev.to_string());
                     return Ok(obj);
                 }

@@ -135,6 +135,7 @@ impl Store {
             .await
         {
             Ok(rev) => {
+                self.settle(rev).await;
                 object::set_meta(&mut new, "resourceVersion", rev.to_string());
                 Ok((new, false))
             }
