@@ -100,29 +100,9 @@ pub fn rfc3339_after(seconds: i64) -> String {
     format!("{}", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
 }
 
-/// A random RFC 4122 version-4 UUID.
+/// A random RFC 4122 version-4 UUID (from a thread-local CSPRNG seeded by the OS).
 pub fn new_uid() -> String {
-    use ring::rand::SecureRandom;
-    let mut b = [0u8; 16];
-    if ring::rand::SystemRandom::new().fill(&mut b).is_err() {
-        // The system RNG failing leaves us nothing better than the clock.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        b = nanos.to_le_bytes();
-    }
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Upstream's `generateName` suffix: five characters from its consonant-and-digit alphabet.
