@@ -94,6 +94,14 @@ pub struct Offers {
     pub aggregated_discovery: bool,
 }
 
+impl Offers {
+    /// What reads of resources offer: plain objects and Tables.
+    pub const TABLE: Offers = Offers {
+        table: true,
+        aggregated_discovery: false,
+    };
+}
+
 /// Picks the first `Accept` entry the endpoint can serve; no header or `*/*` is JSON.
 pub fn negotiate(accept: Option<&str>, offers: Offers) -> Result<Output, ApiError> {
     let ranges = parse_accept(accept);

@@ -30,13 +30,7 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     if !matches!(ctx.info.subresource.as_str(), "" | "status" | "scale") {
         return Err(ApiError::method_not_allowed());
     }
-    let output = negotiate(
-        ctx.accept,
-        Offers {
-            table: true,
-            ..Offers::default()
-        },
-    )?;
+    let output = negotiate(ctx.accept, Offers::TABLE)?;
     let obj = store.get(&ctx.info.namespace, &ctx.info.name).await?;
     if ctx.info.subresource == "scale" {
         return Ok(respond(200, &output, &scale::to_scale(ctx.resource, &obj)));

@@ -10,13 +10,7 @@ use crate::status::ApiError;
 use crate::table;
 
 pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError> {
-    let output = negotiate(
-        ctx.accept,
-        Offers {
-            table: true,
-            ..Offers::default()
-        },
-    )?;
+    let output = negotiate(ctx.accept, Offers::TABLE)?;
     let opts = ListOptions::from_query(ctx.query)?;
     opts.validate(false)?;
     if (ctx.resource.group, ctx.resource.plural) == ("", "componentstatuses") {

@@ -126,13 +126,7 @@ fn bookmark(store: &Store, revision: i64, initial_end: bool) -> Value {
 
 pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError> {
     let store = ctx.store()?.clone();
-    let output = negotiate(
-        ctx.accept,
-        Offers {
-            table: true,
-            ..Offers::default()
-        },
-    )?;
+    let output = negotiate(ctx.accept, Offers::TABLE)?;
     let include = IncludeObject::from_query(ctx.param("includeObject").as_deref())?;
     let mut opts = ListOptions::from_query(ctx.query)?;
     opts.validate(true)?;
