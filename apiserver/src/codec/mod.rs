@@ -3,6 +3,7 @@
 //! aggregated-discovery forms are chosen here too, since clients ask for them through `Accept`.
 
 pub mod field_validation;
+pub mod patch;
 pub mod protobuf;
 
 use serde_json::Value;

@@ -7,6 +7,7 @@ mod delete;
 mod get;
 mod list;
 mod nonresource;
+mod patch;
 mod update;
 mod watch;
 
@@ -324,6 +325,9 @@ where
             let body = read_body(body).await?;
             delete::handle_collection(&ctx, content_type, &body).await
         }
-        Verb::Patch => Err(ApiError::method_not_allowed()),
+        Verb::Patch => {
+            let body = read_body(body).await?;
+            patch::handle(&ctx, content_type, &body).await
+        }
     }
 }
