@@ -513,7 +513,8 @@ async fn control_plane_defaults() {
         .encode(params.serialize_request(&key).unwrap().pem().unwrap());
     let csrs = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
     let csr = create_and_get(&c, csrs, json!({"metadata": {"name": "csr"},
-        "spec": {"request": request, "signerName": "example.com/signer", "usages": ["digital signature"]},
+        "spec": {"request": request, "signerName": "example.com/signer", "usages": ["digital signature"],
+            "username": "mallory", "groups": ["system:masters", "evil"], "uid": "1"},
         "status": {"conditions": [{"type": "Approved", "status": "True", "reason": "Self"}]}}))
     .await;
     expect(
@@ -521,6 +522,17 @@ async fn control_plane_defaults() {
         "certificatesigningrequest",
         &[("/status/conditions", Value::Null)],
     );
+    // The requester is the authenticated user, whatever the body said (upstream's
+    // PrepareForCreate): the harness's admin certificate.
+    for got in &csr {
+        assert_eq!(got["spec"]["username"], "kubernetes-admin", "{got}");
+        assert_eq!(
+            got["spec"]["groups"],
+            json!(["system:masters", "system:authenticated"]),
+            "{got}"
+        );
+        assert!(got["spec"].get("uid").is_none(), "{got}");
+    }
     let mut upd = csr[1].clone();
     upd["spec"]["signerName"] = json!("example.com/other");
     let put = c.admin("PUT", &format!("{csrs}/csr"), Some(upd)).await;

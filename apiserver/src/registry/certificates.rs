@@ -48,6 +48,26 @@ impl Strategy for CertificateSigningRequestStrategy {
         }
     }
 
+    /// Upstream's PrepareForCreate: whatever the client wrote, the request's user is who
+    /// asked for the certificate.
+    fn record_requester(&self, obj: &mut Value, user: &crate::pipeline::authn::UserInfo) {
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return;
+        };
+        for field in ["username", "uid", "groups", "extra"] {
+            spec.remove(field);
+        }
+        if !user.name.is_empty() {
+            spec.insert("username".into(), user.name.clone().into());
+        }
+        if !user.uid.is_empty() {
+            spec.insert("uid".into(), user.uid.clone().into());
+        }
+        if !user.groups.is_empty() {
+            spec.insert("groups".into(), user.groups.clone().into());
+        }
+    }
+
     fn prepare_for_update(&self, new: &mut Value, old: &Value) {
         keep(new, old, "spec");
         copy_status(new, old);

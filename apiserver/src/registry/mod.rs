@@ -65,6 +65,10 @@ pub trait Strategy: Send + Sync {
     /// Carries over what an update of the main resource may not change (usually `status`).
     fn prepare_for_update(&self, _new: &mut Value, _old: &Value) {}
 
+    /// Writes the requesting user into a new object, where upstream's strategy does
+    /// (CertificateSigningRequests: `spec.username`, `uid`, `groups`).
+    fn record_requester(&self, _obj: &mut Value, _user: &crate::pipeline::authn::UserInfo) {}
+
     /// Whether a write answers only once the resource's watch cache has it: for resources
     /// whose cached state admission decides on (namespaces, for NamespaceLifecycle), so a
     /// request sent after the answer is judged on the new state.

@@ -391,6 +391,7 @@ impl Store {
         )
         .await?;
         self.before_create(&mut obj);
+        self.strategy.record_requester(&mut obj, ctx.user);
         // Held until the write below is done.
         let _reservation = self.strategy.allocate(&mut obj, None).await?;
         let generate =
