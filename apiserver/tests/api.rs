@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, Cluster, Who, ADMIN_TOKEN};
+use common::{on_both, Backend, Cluster, Who, ADMIN_TOKEN};
+
+on_both!(pagination_with_continue, watch_streams_changes);
 use serde_json::{json, Value};
 
 const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
@@ -382,16 +384,6 @@ async fn namespace_lifecycle_and_cluster_scope() {
     assert_eq!(wrong.status, 404);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pagination_with_continue_on_etcd() {
-    pagination_with_continue(Backend::Etcd).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pagination_with_continue_on_shim() {
-    pagination_with_continue(Backend::Shim).await;
-}
-
 async fn pagination_with_continue(backend: Backend) {
     let c = Cluster::start_on(backend);
     let base = "/api/v1/namespaces/default/configmaps";
@@ -452,16 +444,6 @@ async fn pagination_with_continue(backend: Backend) {
         .admin("GET", &format!("{base}?continue=garbage"), None)
         .await;
     assert_eq!(bad.status, 400);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn watch_streams_changes_on_etcd() {
-    watch_streams_changes(Backend::Etcd).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn watch_streams_changes_on_shim() {
-    watch_streams_changes(Backend::Shim).await;
 }
 
 async fn watch_streams_changes(backend: Backend) {

@@ -2,40 +2,10 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{have_kubectl, Cluster};
+use common::{
+    err, have_kubectl, kubectl_fails as fails, kubectl_ok as ok, out, table_lines, Cluster,
+};
 use serde_json::Value;
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(c: &Cluster, args: &[&str]) -> String {
-    let o = c.kubectl(args);
-    assert!(
-        o.status.success(),
-        "kubectl {args:?} failed:\nstdout: {}\nstderr: {}\napiserver log:\n{}",
-        out(&o),
-        err(&o),
-        c.log()
-    );
-    out(&o)
-}
-
-fn fails(c: &Cluster, args: &[&str]) -> String {
-    let o = c.kubectl(args);
-    assert!(
-        !o.status.success(),
-        "kubectl {args:?} unexpectedly succeeded: {}",
-        out(&o)
-    );
-    err(&o)
-}
 
 #[test]
 fn kubectl_configmap_and_namespace_lifecycle() {
@@ -401,19 +371,6 @@ fn kubectl_typed_create_commands() {
             "{want} missing:\n{listed}"
         );
     }
-}
-
-/// Splits kubectl's table output into cells (columns are separated by 2+ spaces).
-fn table_lines(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|l| {
-            l.split("  ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .collect()
 }
 
 /// `kubectl get -o wide` prints upstream's headers and cells for objects made with

@@ -3,30 +3,8 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{have_kubectl, Cluster, Who};
+use common::{err, have_kubectl, kubectl_output_ok as ok, out, Cluster, Who};
 use serde_json::json;
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(c: &Cluster, args: &[&str]) -> Output {
-    let o = c.kubectl(args);
-    assert!(
-        o.status.success(),
-        "kubectl {args:?} failed:\nstdout: {}\nstderr: {}\napiserver log:\n{}",
-        out(&o),
-        err(&o),
-        c.log()
-    );
-    o
-}
 
 fn write(c: &Cluster, name: &str, text: &str) -> String {
     let path = c.dir.path().join(name);

@@ -3,40 +3,8 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{have_kubectl, Cluster, Who};
+use common::{have_kubectl, kubectl_fails as fails, kubectl_ok as ok, Cluster, Who};
 use serde_json::{json, Value};
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(c: &Cluster, args: &[&str]) -> String {
-    let o = c.kubectl(args);
-    assert!(
-        o.status.success(),
-        "kubectl {args:?} failed:\nstdout: {}\nstderr: {}\napiserver log:\n{}",
-        out(&o),
-        err(&o),
-        c.log()
-    );
-    out(&o)
-}
-
-fn fails(c: &Cluster, args: &[&str]) -> String {
-    let o = c.kubectl(args);
-    assert!(
-        !o.status.success(),
-        "kubectl {args:?} unexpectedly succeeded: {}",
-        out(&o)
-    );
-    err(&o)
-}
 
 fn get(c: &Cluster, what: &str) -> Value {
     serde_json::from_str(&ok(c, &["get", what, "-n", "p", "-o", "json"])).unwrap()

@@ -6,27 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, Cluster, Resp};
+use common::{on_both, Backend, Cluster, Resp};
 use serde_json::{json, Value};
 
 const CMS: &str = "/api/v1/namespaces/default/configmaps";
-
-/// Runs each named `async fn(Backend)` once per backend, as `<name>::etcd` and `<name>::shim`.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn etcd() {
-                super::$name(Backend::Etcd).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn shim() {
-                super::$name(Backend::Shim).await
-            }
-        }
-    )*};
-}
 
 on_both!(
     keys_values_and_conflicts,

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{have_kubectl, Cluster, Who};
+use common::{have_kubectl, table_lines, Cluster, Who};
 use serde_json::{json, Value};
 
 const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
@@ -853,19 +853,6 @@ async fn cluster_group_tables_match_upstream() {
         json!(["h1", "Deployment/web", "cpu: <unknown>/70%", "2", 5, 0]),
     )
     .await;
-}
-
-/// Splits kubectl's table output into cells (columns are separated by 2+ spaces).
-fn table_lines(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|l| {
-            l.split("  ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .collect()
 }
 
 /// kubectl renders our Tables for the printers added for v1.33 parity: headers and cells

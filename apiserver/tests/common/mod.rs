@@ -752,3 +752,76 @@ impl Watch {
         }
     }
 }
+
+/// kubectl's standard output.
+pub fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// kubectl's standard error.
+pub fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs kubectl and asserts it succeeded (the failure shows both streams and the
+/// apiserver's log).
+pub fn kubectl_output_ok(c: &Cluster, args: &[&str]) -> Output {
+    let o = c.kubectl(args);
+    assert!(
+        o.status.success(),
+        "kubectl {args:?} failed:\nstdout: {}\nstderr: {}\napiserver log:\n{}",
+        out(&o),
+        err(&o),
+        c.log()
+    );
+    o
+}
+
+/// Runs kubectl, asserts it succeeded, and returns its standard output.
+pub fn kubectl_ok(c: &Cluster, args: &[&str]) -> String {
+    out(&kubectl_output_ok(c, args))
+}
+
+/// Runs kubectl, asserts it failed, and returns its standard error.
+pub fn kubectl_fails(c: &Cluster, args: &[&str]) -> String {
+    let o = c.kubectl(args);
+    assert!(
+        !o.status.success(),
+        "kubectl {args:?} unexpectedly succeeded: {}",
+        out(&o)
+    );
+    err(&o)
+}
+
+/// Splits kubectl's table output into cells (columns are separated by 2+ spaces).
+pub fn table_lines(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs each named `async fn(Backend)` once per backend, as `<name>::etcd` and `<name>::shim`.
+#[allow(unused_macros)] // not every test file runs on both backends
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn etcd() {
+                super::$name(Backend::Etcd).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn shim() {
+                super::$name(Backend::Shim).await
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use on_both;
