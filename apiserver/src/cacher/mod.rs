@@ -80,7 +80,8 @@ pub enum Message {
 }
 
 struct State {
-    objects: BTreeMap<String, Arc<CachedObject>>,
+    /// By key; keys are shared so a snapshot copies pointers, not strings.
+    objects: BTreeMap<Arc<str>, Arc<CachedObject>>,
     revision: i64,
     history: VecDeque<Arc<CacheEvent>>,
     /// The oldest revision a resumed watch can start after.
@@ -127,7 +128,7 @@ pub struct Cacher {
 /// The objects under a prefix at one revision of the cache.
 pub struct Snapshot {
     /// In key order, each with its key.
-    pub items: Vec<(String, Arc<CachedObject>)>,
+    pub items: Vec<(Arc<str>, Arc<CachedObject>)>,
     pub revision: i64,
 }
 
@@ -135,6 +136,17 @@ pub struct Snapshot {
 /// served version, then the served version's defaults (upstream defaults on every read, so
 /// objects stored before a default existed read as if they had it).
 pub type DecodeHook = Arc<dyn Fn(&mut Value) + Send + Sync>;
+
+/// The entries of `objects` whose keys start with `prefix`, in key order.
+fn under<'a>(
+    objects: &'a BTreeMap<Arc<str>, Arc<CachedObject>>,
+    prefix: &'a str,
+) -> impl Iterator<Item = (&'a Arc<str>, &'a Arc<CachedObject>)> + 'a {
+    use std::ops::Bound;
+    objects
+        .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(move |(k, _)| k.starts_with(prefix))
+}
 
 /// Decodes a stored value and stamps its `resourceVersion`.
 pub fn decode_kv(kv: &Kv) -> Result<Value, ApiError> {
@@ -208,7 +220,10 @@ impl Cacher {
                 .map_err(ApiError::internal)?;
             revision = page.revision;
             for kv in &page.kvs {
-                objects.insert(kv.key.clone(), Arc::new(self.decode(kv)?.into()));
+                objects.insert(
+                    Arc::from(kv.key.as_str()),
+                    Arc::new(self.decode(kv)?.into()),
+                );
             }
             match page.kvs.last() {
                 Some(last) if page.more => start = format!("{}\u{0}", last.key),
@@ -300,14 +315,16 @@ impl Cacher {
             .collect();
         let mut state = self.lock();
         for (ev, decoded) in decoded {
-            let prev = state.objects.get(&ev.kv.key).cloned();
+            let prev = state.objects.get(ev.kv.key.as_str()).cloned();
             let obj = match decoded {
                 Some(obj) => {
-                    state.objects.insert(ev.kv.key.clone(), obj.clone());
+                    state
+                        .objects
+                        .insert(Arc::from(ev.kv.key.as_str()), obj.clone());
                     obj
                 }
                 None => {
-                    state.objects.remove(&ev.kv.key);
+                    state.objects.remove(ev.kv.key.as_str());
                     let Some(prev) = &prev else { continue };
                     let mut gone = prev.to_value();
                     let rv = ev.kv.mod_revision.to_string();
@@ -349,10 +366,7 @@ impl Cacher {
     pub async fn snapshot(self: &Arc<Self>, prefix: &str) -> Result<Snapshot, ApiError> {
         self.ensure_started().await?;
         let state = self.lock();
-        let items = state
-            .objects
-            .range(prefix.to_string()..)
-            .take_while(|(k, _)| k.starts_with(prefix))
+        let items = under(&state.objects, prefix)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Ok(Snapshot {
@@ -435,10 +449,7 @@ impl Cacher {
         };
         match start {
             Start::Initial => {
-                sub.initial = state
-                    .objects
-                    .range(prefix.to_string()..)
-                    .take_while(|(k, _)| in_prefix(k))
+                sub.initial = under(&state.objects, prefix)
                     .map(|(_, v)| v.clone())
                     .collect();
             }

@@ -16,7 +16,7 @@ use api_types::registry::ResourceInfo;
 use api_types::validation::{
     validate_object_meta, validate_object_meta_update, FieldErrors, FieldPath,
 };
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::Strategy;
 use crate::cacher::{decode_kv, Cacher, DecodeHook};
@@ -126,6 +126,41 @@ pub struct Store {
     on_decode: DecodeHook,
 }
 
+/// Metadata the stored value leaves out: etcd's revision is the version.
+const UNSTORED_META: [&str; 2] = ["resourceVersion", "selfLink"];
+
+/// `obj` as etcd stores it: compact JSON without [`UNSTORED_META`], serialized from the
+/// tree as it is (no copy of the object on every write).
+fn encode_stored(obj: &Value) -> Vec<u8> {
+    struct Filtered<'a>(&'a Map<String, Value>, &'a [&'a str]);
+    impl serde::Serialize for Filtered<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.0.iter().filter(|(k, _)| !self.1.contains(&k.as_str())))
+        }
+    }
+    struct Stored<'a>(&'a Map<String, Value>);
+    impl serde::Serialize for Stored<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            for (k, v) in self.0 {
+                match v {
+                    Value::Object(meta) if k == "metadata" => {
+                        map.serialize_entry(k, &Filtered(meta, &UNSTORED_META))?
+                    }
+                    _ => map.serialize_entry(k, v)?,
+                }
+            }
+            map.end()
+        }
+    }
+    match obj {
+        Value::Object(map) => serde_json::to_vec(&Stored(map)),
+        other => serde_json::to_vec(other),
+    }
+    .unwrap_or_default()
+}
+
 impl Store {
     pub fn new(info: &'static ResourceInfo, strategy: Arc<dyn Strategy>, storage: Storage) -> Self {
         let prefix = storage.key(&format!("{}/", info.etcd_prefix.unwrap_or(info.plural)));
@@ -220,13 +255,12 @@ impl Store {
     }
 
     fn encode(&self, obj: &Value) -> Vec<u8> {
+        let Some(c) = &self.conversion else {
+            return encode_stored(obj);
+        };
         let mut stored = obj.clone();
-        if let Some(c) = &self.conversion {
-            (c.to_storage)(&mut stored);
-        }
-        object::remove_meta(&mut stored, "resourceVersion");
-        object::remove_meta(&mut stored, "selfLink");
-        serde_json::to_vec(&stored).unwrap_or_default()
+        (c.to_storage)(&mut stored);
+        encode_stored(&stored)
     }
 
     fn storage_error(&self, err: StorageError, name: &str) -> ApiError {
@@ -448,5 +482,22 @@ impl Store {
         } else {
             object::remove_meta(obj, "generation");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_encoding_drops_resource_version_and_self_link_only() {
+        let obj = json!({"kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "a", "resourceVersion": "7", "selfLink": "/x", "uid": "u",
+                "labels": {"resourceVersion": "kept"}},
+            "data": {"resourceVersion": "kept", "k": "v"}});
+        let mut expected = obj.clone();
+        object::remove_meta(&mut expected, "resourceVersion");
+        object::remove_meta(&mut expected, "selfLink");
+        assert_eq!(encode_stored(&obj), serde_json::to_vec(&expected).unwrap());
     }
 }
