@@ -28,19 +28,26 @@ impl NamespaceLifecycle {
         }
     }
 
-    /// The namespace from the watch cache; one the cache does not have (yet: it may have
-    /// been created a moment ago) is looked up in etcd, as upstream's live lookup does.
-    async fn namespace(&self, name: &str) -> Result<Option<Value>, ApiError> {
+    /// Whether the namespace is terminating (`None`: it does not exist), from the watch
+    /// cache; one the cache does not have (yet: it may have been created a moment ago) is
+    /// looked up in etcd, as upstream's live lookup does.
+    async fn terminating(&self, name: &str) -> Result<Option<bool>, ApiError> {
         let key = self.storage.key(&format!("namespaces/{name}"));
         if let Some(cache) = &self.namespaces {
             if let Some(ns) = cache.get(&key).await? {
-                return Ok(Some(ns.to_value()));
+                return Ok(Some(is_terminating(&ns)));
             }
         }
         let (kv, _) = self.storage.get(&key).await.map_err(ApiError::internal)?;
-        kv.map(|kv| serde_json::from_slice(&kv.value).map_err(ApiError::internal))
-            .transpose()
+        let Some(kv) = kv else { return Ok(None) };
+        let ns: Value = serde_json::from_slice(&kv.value).map_err(ApiError::internal)?;
+        Ok(Some(is_terminating(&ns)))
     }
+}
+
+fn is_terminating(ns: &Value) -> bool {
+    crate::object::at_path(ns, "status.phase").and_then(Value::as_str) == Some("Terminating")
+        || !crate::object::meta_str(ns, "deletionTimestamp").is_empty()
 }
 
 const NAMESPACES: Qualified<'static> = Qualified {
@@ -71,12 +78,9 @@ impl AdmissionPlugin for NamespaceLifecycle {
             if attrs.operation != Operation::Create || attrs.namespace.is_empty() {
                 return Ok(());
             }
-            let Some(ns) = self.namespace(attrs.namespace).await? else {
+            let Some(terminating) = self.terminating(attrs.namespace).await? else {
                 return Err(ApiError::not_found(NAMESPACES, attrs.namespace));
             };
-            let terminating = crate::object::at_path(&ns, "status.phase").and_then(Value::as_str)
-                == Some("Terminating")
-                || !crate::object::meta_str(&ns, "deletionTimestamp").is_empty();
             if terminating {
                 let what = Qualified {
                     group: attrs.group,
