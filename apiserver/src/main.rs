@@ -1,12 +1,13 @@
-//! kube-apiserver binary: parse flags, set up logging, run.
+//! kube-apiserver binary: parse flags, set up logging, build the runtime, run.
 
 use apiserver::options::Options;
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let opts = Options::parse();
     opts.logs.init()?;
-    apiserver::app::run(opts).await?;
+    let (runtime, workers) = component_base::runtime::build("kube-apiserver")?;
+    tracing::info!(workers = workers.count, from = %workers.source, "runtime started");
+    runtime.block_on(apiserver::app::run(opts))?;
     Ok(())
 }

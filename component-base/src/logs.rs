@@ -4,6 +4,8 @@
 //! steady-state messages live at V(2)), `3`–`4` add DEBUG, `5` and above add TRACE. `RUST_LOG`,
 //! when set, overrides the level with a full `tracing` filter.
 
+use std::io::IsTerminal;
+
 use clap::{Args, ValueEnum};
 use tracing_subscriber::{fmt, EnvFilter};
 
@@ -64,7 +66,11 @@ impl LogOptions {
     /// Installs the process-wide subscriber, writing structured logs to stderr.
     pub fn init(&self) -> Result<(), LogError> {
         let filter = self.filter()?;
-        let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+        // Colours only for a terminal: journald and log files get plain text.
+        let builder = fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal());
         let installed = match self.format {
             LogFormat::Text => builder.try_init(),
             LogFormat::Json => builder.json().flatten_event(true).try_init(),

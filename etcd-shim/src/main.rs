@@ -1,5 +1,7 @@
 //! `etcd-shim`: flags → config → run.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use component_base::signals::Shutdown;
 use etcd_shim::config::Config;
@@ -12,9 +14,13 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
+    let rt = match component_base::runtime::build("etcd-shim") {
+        Ok((rt, workers)) => {
+            tracing::info!(workers = workers.count, from = %workers.source, "runtime started");
+            rt
+        }
         Err(e) => {
             eprintln!("etcd-shim: cannot start runtime: {e}");
             return std::process::ExitCode::FAILURE;

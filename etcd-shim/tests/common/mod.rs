@@ -43,8 +43,21 @@ impl Server {
         s
     }
 
+    /// Starts a fresh server with extra flags and environment variables.
+    pub fn start_with_env(kind: Kind, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        let mut s = Server::launch(kind, &dir, extra, env);
+        s._tmp = Some(tmp);
+        s
+    }
+
     /// Starts a server on `data_dir` (which may hold a previous run's data).
     pub fn start_in(kind: Kind, data_dir: &Path, extra: &[&str]) -> Server {
+        Server::launch(kind, data_dir, extra, &[])
+    }
+
+    fn launch(kind: Kind, data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
         let log_path = data_dir.with_extension(format!("{port}.log"));
@@ -73,19 +86,20 @@ impl Server {
             }
             Kind::Shim => {
                 let mut c = Command::new(env!("CARGO_BIN_EXE_etcd-shim"));
-                c.args(["--name", "t", "--data-dir"])
-                    .arg(data_dir)
-                    .args([
-                        "--listen-client-urls",
-                        &url,
-                        "--advertise-client-urls",
-                        &url,
-                    ])
-                    .args(["--log-level", "warn"]);
+                c.args(["--name", "t", "--data-dir"]).arg(data_dir).args([
+                    "--listen-client-urls",
+                    &url,
+                    "--advertise-client-urls",
+                    &url,
+                ]);
+                if !extra.contains(&"--log-level") {
+                    c.args(["--log-level", "warn"]);
+                }
                 c
             }
         };
         cmd.args(extra);
+        cmd.envs(env.iter().copied());
         // Relative unix socket names (etcd's `unix://localhost:PORT`) land next to the data.
         if let Some(parent) = data_dir.parent() {
             std::fs::create_dir_all(parent).unwrap();
@@ -137,6 +151,11 @@ impl Server {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
     /// SIGKILL, as `kill -9`.
