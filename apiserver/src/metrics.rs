@@ -1,6 +1,7 @@
 //! The apiserver's Prometheus series, with upstream's names and labels:
 //! `apiserver_request_total`, `apiserver_request_duration_seconds`,
-//! `apiserver_storage_objects` and `apiserver_registered_watchers`. The vectors are created
+//! `apiserver_storage_objects`, `apiserver_registered_watchers` and the etcd client's
+//! `etcd_requests_total` / `etcd_request_duration_seconds`. The vectors are created
 //! once per process (the watch caches update them from deep inside storage) and registered
 //! with each server's [`Metrics`].
 
@@ -38,6 +39,8 @@ pub struct ApiMetrics {
     pub watchers: IntGaugeVec,
     pub cache_lists: IntCounterVec,
     pub consistent_reads: IntCounterVec,
+    pub etcd_requests: IntCounterVec,
+    pub etcd_durations: HistogramVec,
 }
 
 fn build() -> Result<ApiMetrics, prometheus::Error> {
@@ -87,6 +90,21 @@ fn build() -> Result<ApiMetrics, prometheus::Error> {
             ),
             &["resource", "success", "fallback"],
         )?,
+        etcd_requests: IntCounterVec::new(
+            Opts::new(
+                "etcd_requests_total",
+                "Etcd request counts for each operation and object type.",
+            ),
+            &["operation", "type"],
+        )?,
+        etcd_durations: HistogramVec::new(
+            HistogramOpts::new(
+                "etcd_request_duration_seconds",
+                "Etcd request latency in seconds for each operation and object type.",
+            )
+            .buckets(DURATION_BUCKETS.to_vec()),
+            &["operation", "type"],
+        )?,
     })
 }
 
@@ -111,6 +129,8 @@ pub fn register(metrics: &Metrics) -> Result<(), prometheus::Error> {
     r.register(Box::new(m.watchers.clone()))?;
     r.register(Box::new(m.cache_lists.clone()))?;
     r.register(Box::new(m.consistent_reads.clone()))?;
+    r.register(Box::new(m.etcd_requests.clone()))?;
+    r.register(Box::new(m.etcd_durations.clone()))?;
     Ok(())
 }
 
@@ -194,6 +214,18 @@ pub fn count_cache_read(resource: &str, consistent: bool, served: bool) {
             .with_label_values(&[resource, success, fallback])
             .inc();
     }
+}
+
+/// Records one etcd request (`etcd_requests_total`, `etcd_request_duration_seconds`):
+/// `operation` as upstream names them (get, list, create, update, delete, compact), `type`
+/// the resource's storage prefix (`pods`, `deployments`).
+pub fn observe_etcd(operation: &'static str, resource: &str, took: Duration) {
+    let Some(m) = get() else { return };
+    let labels = [operation, resource];
+    m.etcd_requests.with_label_values(&labels).inc();
+    m.etcd_durations
+        .with_label_values(&labels)
+        .observe(took.as_secs_f64());
 }
 
 /// Counts a watcher in `apiserver_registered_watchers` for as long as it lives.

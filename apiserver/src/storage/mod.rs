@@ -6,7 +6,7 @@ mod watch;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
 
@@ -160,6 +160,18 @@ impl Storage {
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
     }
 
+    /// The resource segment of a key (`pods` of `/registry/pods/ns/name`), the `type` of
+    /// the etcd request metrics.
+    fn resource_of<'k>(&self, key: &'k str) -> &'k str {
+        let rest = key.strip_prefix(self.prefix.as_str()).unwrap_or(key);
+        rest.trim_start_matches('/').split('/').next().unwrap_or("")
+    }
+
+    /// Records one request in the etcd request metrics.
+    fn observe(&self, operation: &'static str, key: &str, started: Instant) {
+        crate::metrics::observe_etcd(operation, self.resource_of(key), started.elapsed());
+    }
+
     /// The full key of `suffix` (`pods/ns/name`) under the configured prefix.
     pub fn key(&self, suffix: &str) -> String {
         format!("{}/{}", self.prefix, suffix)
@@ -167,7 +179,10 @@ impl Storage {
 
     /// Reads one key.
     pub async fn get(&self, key: &str) -> Result<(Option<Kv>, i64), StorageError> {
-        let resp = self.kv().get(key, None).await?;
+        let started = Instant::now();
+        let resp = self.kv().get(key, None).await;
+        self.observe("get", key, started);
+        let resp = resp?;
         let revision = resp.header().map(|h| h.revision()).unwrap_or_default();
         Ok((resp.kvs().first().map(Kv::from_etcd), revision))
     }
@@ -190,11 +205,10 @@ impl Storage {
         if limit > 0 {
             options = options.with_limit(limit);
         }
-        let resp = self
-            .kv()
-            .get(from, Some(options))
-            .await
-            .map_err(|e| StorageError::from_etcd(e, revision))?;
+        let started = Instant::now();
+        let resp = self.kv().get(from, Some(options)).await;
+        self.observe("list", prefix, started);
+        let resp = resp.map_err(|e| StorageError::from_etcd(e, revision))?;
         let kvs: Vec<Kv> = resp.kvs().iter().map(Kv::from_etcd).collect();
         let remaining = (resp.count() - kvs.len() as i64).max(0);
         Ok(ListPage {
@@ -210,7 +224,10 @@ impl Storage {
         let txn = Txn::new()
             .when([Compare::create_revision(key, CompareOp::Equal, 0)])
             .and_then([TxnOp::put(key, value, None)]);
-        let resp = self.kv().txn(txn).await?;
+        let started = Instant::now();
+        let resp = self.kv().txn(txn).await;
+        self.observe("create", key, started);
+        let resp = resp?;
         if !resp.succeeded() {
             return Err(StorageError::AlreadyExists(key.to_string()));
         }
@@ -228,7 +245,10 @@ impl Storage {
             .when([Compare::mod_revision(key, CompareOp::Equal, expected)])
             .and_then([TxnOp::put(key, value, None)])
             .or_else([TxnOp::get(key, None)]);
-        let resp = self.kv().txn(txn).await?;
+        let started = Instant::now();
+        let resp = self.kv().txn(txn).await;
+        self.observe("update", key, started);
+        let resp = resp?;
         if resp.succeeded() {
             return Ok(resp.header().map(|h| h.revision()).unwrap_or_default());
         }
@@ -241,7 +261,10 @@ impl Storage {
             .when([Compare::mod_revision(key, CompareOp::Equal, expected)])
             .and_then([TxnOp::delete(key, None::<DeleteOptions>)])
             .or_else([TxnOp::get(key, None)]);
-        let resp = self.kv().txn(txn).await?;
+        let started = Instant::now();
+        let resp = self.kv().txn(txn).await;
+        self.observe("delete", key, started);
+        let resp = resp?;
         if resp.succeeded() {
             return Ok(resp.header().map(|h| h.revision()).unwrap_or_default());
         }

@@ -160,6 +160,64 @@ pub enum EtcdMode {
     Unix,
 }
 
+/// An open HTTP/1.1 connection to the apiserver.
+pub struct Conn {
+    who: Who,
+    send: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Conn {
+    /// One request; the whole body is read.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        self.send.ready().await.unwrap();
+        let resp = self
+            .send
+            .send_request(Cluster::build(self.who, method, path, headers, body))
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Resp {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    /// A JSON request.
+    pub async fn json(&mut self, method: &str, path: &str, body: Option<Value>) -> Resp {
+        let body = body.map(|b| serde_json::to_vec(&b).unwrap());
+        self.request(
+            method,
+            path,
+            &[
+                ("content-type", "application/json"),
+                ("accept", "application/json"),
+            ],
+            body,
+        )
+        .await
+    }
+}
+
 /// Who a request is sent as.
 #[derive(Clone, Copy, Debug)]
 pub enum Who {
@@ -593,7 +651,7 @@ impl Cluster {
             .unwrap()
     }
 
-    /// One request; the whole body is read.
+    /// One request on a new connection; the whole body is read.
     pub async fn request(
         &self,
         who: Who,
@@ -602,29 +660,18 @@ impl Cluster {
         headers: &[(&str, &str)],
         body: Option<Vec<u8>>,
     ) -> Resp {
-        let mut send = self.connect(who).await;
-        let resp = send
-            .send_request(Self::build(who, method, path, headers, body))
+        self.open(who)
             .await
-            .unwrap();
-        let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let body = resp
-            .into_body()
-            .collect()
+            .request(method, path, headers, body)
             .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Resp {
-            status,
-            content_type,
-            body,
+    }
+
+    /// A connection with its TLS handshake done, for requests that must reach the
+    /// apiserver as soon as they are sent.
+    pub async fn open(&self, who: Who) -> Conn {
+        Conn {
+            who,
+            send: self.connect(who).await,
         }
     }
 

@@ -3,16 +3,28 @@
 
 use serde_json::{json, Value};
 
+use super::current::{Current, MAX_WRITE_ATTEMPTS};
 use super::{DeleteOptions, Deleted, Store, Target, WriteContext};
 use crate::object;
 use crate::pipeline::admission::Operation;
 use crate::registry::list::ListOptions;
 use crate::registry::DeleteBehaviour;
 use crate::status::{success_status, ApiError};
+use crate::storage::StorageError;
 
 /// The garbage collector's finalizers.
 const ORPHAN: &str = "orphan";
 const FOREGROUND: &str = "foregroundDeletion";
+
+/// What a delete does to storage.
+enum DeletePlan {
+    /// Remove the object now.
+    Remove,
+    /// Mark it (deletionTimestamp, grace period, finalizers): something else removes it.
+    Mark(Value),
+    /// It is marked as asked already: nothing to write.
+    Unchanged(Value),
+}
 
 /// What happens to an object's dependents when it is deleted.
 enum Propagation {
@@ -30,9 +42,89 @@ impl Store {
         name: &str,
         options: &DeleteOptions,
     ) -> Result<Deleted, ApiError> {
-        let (old, kv) = self.read(namespace, name).await?;
+        let key = self.key(namespace, name);
+        // A dry run answers for etcd's state, as upstream's dry-run storage reads it.
+        let mut current = if ctx.dry_run {
+            self.fresh_current(&key).await?
+        } else {
+            self.suggested_current(&key).await?
+        };
+        for _ in 0..MAX_WRITE_ATTEMPTS {
+            let Some(cur) = current.take() else {
+                return Err(ApiError::not_found(self.qualified(), name));
+            };
+            let plan = match self.plan_delete(ctx, namespace, name, &cur, options).await {
+                Ok(plan) => plan,
+                Err(_) if !cur.fresh => {
+                    current = self.fresh_current(&key).await?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let written = match plan {
+                DeletePlan::Unchanged(_) if !cur.fresh => {
+                    current = self.fresh_current(&key).await?;
+                    continue;
+                }
+                DeletePlan::Unchanged(marked) => return Ok(Deleted { body: marked }),
+                DeletePlan::Mark(marked) if ctx.dry_run => return Ok(Deleted { body: marked }),
+                DeletePlan::Mark(mut marked) => {
+                    match self
+                        .storage
+                        .update(&key, self.encode(&marked), cur.mod_revision)
+                        .await
+                    {
+                        Ok(rev) => {
+                            self.settle(rev).await;
+                            object::set_meta(&mut marked, "resourceVersion", rev.to_string());
+                            return Ok(Deleted { body: marked });
+                        }
+                        Err(e) => e,
+                    }
+                }
+                DeletePlan::Remove => {
+                    if !ctx.dry_run {
+                        if let Err(e) = self.storage.delete(&key, cur.mod_revision).await {
+                            match e {
+                                StorageError::Conflict { current: now, .. } => {
+                                    current = self.current_from(now)?;
+                                    continue;
+                                }
+                                e => return Err(self.storage_error(e, name)),
+                            }
+                        }
+                    }
+                    let body = if self.strategy.return_deleted_object() {
+                        cur.obj
+                    } else {
+                        let uid = object::meta_str(&cur.obj, "uid");
+                        success_status(self.qualified(), name, Some(uid))
+                    };
+                    return Ok(Deleted { body });
+                }
+            };
+            match written {
+                StorageError::Conflict { current: now, .. } => current = self.current_from(now)?,
+                e => return Err(self.storage_error(e, name)),
+            }
+        }
+        Err(ApiError::conflict(self.qualified(), name))
+    }
+
+    /// Everything a delete decides on one state of the stored object: preconditions,
+    /// admission, and whether the object goes now or is marked (graceful deletion,
+    /// finalizers). Writes nothing.
+    async fn plan_delete(
+        &self,
+        ctx: &WriteContext<'_>,
+        namespace: &str,
+        name: &str,
+        cur: &Current,
+        options: &DeleteOptions,
+    ) -> Result<DeletePlan, ApiError> {
+        let old = &cur.obj;
         if let Some(uid) = &options.precondition_uid {
-            let actual = object::meta_str(&old, "uid");
+            let actual = object::meta_str(old, "uid");
             if uid != actual {
                 return Err(ApiError::conflict_with(
                     self.qualified(),
@@ -42,7 +134,7 @@ impl Store {
             }
         }
         if let Some(rv) = &options.precondition_rv {
-            let actual = kv.mod_revision.to_string();
+            let actual = cur.mod_revision.to_string();
             if *rv != actual {
                 return Err(ApiError::conflict_with(
                     self.qualified(),
@@ -56,77 +148,60 @@ impl Store {
             Operation::Delete,
             Target::new(namespace, name, ""),
             None,
-            Some(&old),
+            Some(old),
         )
         .await?;
 
         let graceful = self.strategy.delete_behaviour() == DeleteBehaviour::Graceful
-            && !self.strategy.ready_to_remove(&old);
-        let finalizers = self.gc_finalizers(&object::finalizers(&old), options);
+            && !self.strategy.ready_to_remove(old);
+        let finalizers = self.gc_finalizers(&object::finalizers(old), options);
         let grace = self
             .strategy
-            .grace_period(&old, options.grace_period_seconds);
-        if graceful || !finalizers.is_empty() || grace.is_some() {
-            let already = !object::meta_str(&old, "deletionTimestamp").is_empty();
-            if already && graceful && finalizers == object::finalizers(&old) {
-                return Err(ApiError::conflict_with(
-                    self.qualified(),
-                    name,
-                    crate::registry::core::namespace::PENDING_DELETION_MESSAGE,
-                ));
-            }
-            let mut marked = old.clone();
-            let current_grace = old
-                .get("metadata")
-                .and_then(|m| m.get("deletionGracePeriodSeconds"))
-                .and_then(Value::as_i64);
-            match grace {
-                // A shorter grace period than the one running shortens it.
-                Some(g) if !already || current_grace.is_some_and(|c| g < c) => {
-                    object::set_meta(&mut marked, "deletionTimestamp", object::rfc3339_after(g));
-                    object::set_meta(&mut marked, "deletionGracePeriodSeconds", g);
-                }
-                Some(_) => {}
-                None if !already => {
-                    object::set_meta(&mut marked, "deletionTimestamp", object::now_rfc3339());
-                    object::set_meta(&mut marked, "deletionGracePeriodSeconds", 0);
-                }
-                None => {}
-            }
-            if !already && graceful {
-                self.strategy.prepare_for_graceful_delete(&mut marked);
-            }
-            if finalizers != object::finalizers(&old) {
-                if finalizers.is_empty() {
-                    object::remove_meta(&mut marked, "finalizers");
-                } else {
-                    object::set_meta(&mut marked, "finalizers", json!(finalizers));
-                }
-            }
-            if ctx.dry_run || marked == old {
-                return Ok(Deleted { body: marked });
-            }
-            let rev = self
-                .storage
-                .update(&kv.key, self.encode(&marked), kv.mod_revision)
-                .await
-                .map_err(|e| self.storage_error(e, name))?;
-            self.settle(rev).await;
-            object::set_meta(&mut marked, "resourceVersion", rev.to_string());
-            return Ok(Deleted { body: marked });
+            .grace_period(old, options.grace_period_seconds);
+        if !graceful && finalizers.is_empty() && grace.is_none() {
+            return Ok(DeletePlan::Remove);
         }
-        if !ctx.dry_run {
-            self.storage
-                .delete(&kv.key, kv.mod_revision)
-                .await
-                .map_err(|e| self.storage_error(e, name))?;
+        let already = !object::meta_str(old, "deletionTimestamp").is_empty();
+        if already && graceful && finalizers == object::finalizers(old) {
+            return Err(ApiError::conflict_with(
+                self.qualified(),
+                name,
+                crate::registry::core::namespace::PENDING_DELETION_MESSAGE,
+            ));
         }
-        let body = if self.strategy.return_deleted_object() {
-            old
+        let mut marked = old.clone();
+        let current_grace = old
+            .get("metadata")
+            .and_then(|m| m.get("deletionGracePeriodSeconds"))
+            .and_then(Value::as_i64);
+        match grace {
+            // A shorter grace period than the one running shortens it.
+            Some(g) if !already || current_grace.is_some_and(|c| g < c) => {
+                object::set_meta(&mut marked, "deletionTimestamp", object::rfc3339_after(g));
+                object::set_meta(&mut marked, "deletionGracePeriodSeconds", g);
+            }
+            Some(_) => {}
+            None if !already => {
+                object::set_meta(&mut marked, "deletionTimestamp", object::now_rfc3339());
+                object::set_meta(&mut marked, "deletionGracePeriodSeconds", 0);
+            }
+            None => {}
+        }
+        if !already && graceful {
+            self.strategy.prepare_for_graceful_delete(&mut marked);
+        }
+        if finalizers != object::finalizers(old) {
+            if finalizers.is_empty() {
+                object::remove_meta(&mut marked, "finalizers");
+            } else {
+                object::set_meta(&mut marked, "finalizers", json!(finalizers));
+            }
+        }
+        Ok(if marked == *old {
+            DeletePlan::Unchanged(marked)
         } else {
-            success_status(self.qualified(), name, Some(object::meta_str(&old, "uid")))
-        };
-        Ok(Deleted { body })
+            DeletePlan::Mark(marked)
+        })
     }
 
     /// Upstream's `deletionFinalizersForGarbageCollection`: the object's finalizers with

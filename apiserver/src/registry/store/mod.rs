@@ -3,6 +3,7 @@
 //! and the admission chain called at upstream's points. Updates, deletes and lists live in
 //! the submodules.
 
+mod current;
 mod delete;
 mod list;
 mod update;

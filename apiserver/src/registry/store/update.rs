@@ -4,9 +4,11 @@
 use api_types::validation::{FieldErrors, FieldPath};
 use serde_json::{json, Value};
 
+use super::current::{Current, MAX_WRITE_ATTEMPTS};
 use super::{Store, Target, WriteContext};
 use crate::object;
 use crate::pipeline::admission::Operation;
+use crate::registry::Reservation;
 use crate::status::ApiError;
 use crate::storage::StorageError;
 
@@ -59,20 +61,83 @@ impl Store {
             )));
         }
         let key = self.key(namespace, name);
-        let (current, _) = self
-            .storage
-            .get(&key)
-            .await
-            .map_err(|e| self.storage_error(e, name))?;
-        let Some(current) = current else {
-            if subresource.is_empty() && self.strategy.allow_create_on_update() {
-                object::remove_meta(&mut obj, "resourceVersion");
-                return self.create(ctx, namespace, obj).await.map(|o| (o, true));
-            }
-            return Err(ApiError::not_found(self.qualified(), name));
+        // A dry run answers for etcd's state, as upstream's dry-run storage reads it.
+        let mut current = if ctx.dry_run {
+            self.fresh_current(&key).await?
+        } else {
+            self.suggested_current(&key).await?
         };
-        let old = self.decode(&current)?;
-        let requested_rv = object::meta_str(&obj, "resourceVersion").to_string();
+        for _ in 0..MAX_WRITE_ATTEMPTS {
+            let Some(cur) = current.take() else {
+                if subresource.is_empty() && self.strategy.allow_create_on_update() {
+                    object::remove_meta(&mut obj, "resourceVersion");
+                    return self.create(ctx, namespace, obj).await.map(|o| (o, true));
+                }
+                return Err(ApiError::not_found(self.qualified(), name));
+            };
+            let target = Target::new(namespace, name, subresource);
+            // Held until the write below is done.
+            let (planned, _reservation) = match self.plan_update(ctx, target, &cur, &obj).await {
+                Ok(planned) => planned,
+                Err(_) if !cur.fresh => {
+                    current = self.fresh_current(&key).await?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let written = match planned {
+                UpdatePlan::Unchanged(new) | UpdatePlan::Remove(new) | UpdatePlan::Write(new)
+                    if ctx.dry_run =>
+                {
+                    return Ok((new, false));
+                }
+                // Upstream skips the write of an unchanged object and returns it as stored,
+                // once it knows the object is unchanged against etcd's state.
+                UpdatePlan::Unchanged(_) if !cur.fresh => {
+                    current = self.fresh_current(&key).await?;
+                    continue;
+                }
+                UpdatePlan::Unchanged(_) => return Ok((cur.obj, false)),
+                // The last finalizer of an object being deleted is gone: remove it now.
+                UpdatePlan::Remove(new) => self
+                    .storage
+                    .delete(&key, cur.mod_revision)
+                    .await
+                    .map(|_| (new, None)),
+                UpdatePlan::Write(new) => self
+                    .storage
+                    .update(&key, self.encode(&new), cur.mod_revision)
+                    .await
+                    .map(|rev| (new, Some(rev))),
+            };
+            match written {
+                Ok((new, None)) => return Ok((new, false)),
+                Ok((mut new, Some(rev))) => {
+                    self.settle(rev).await;
+                    object::set_meta(&mut new, "resourceVersion", rev.to_string());
+                    return Ok((new, false));
+                }
+                Err(StorageError::Conflict { current: now, .. }) => {
+                    current = self.current_from(now)?;
+                }
+                Err(e) => return Err(self.storage_error(e, name)),
+            }
+        }
+        Err(ApiError::conflict(self.qualified(), name))
+    }
+
+    /// Everything an update decides on one state of the stored object: the request's
+    /// revision precondition, the new object (defaults, strategy, allocations, admission)
+    /// and its validation. Writes nothing.
+    async fn plan_update(
+        &self,
+        ctx: &WriteContext<'_>,
+        target: Target<'_>,
+        cur: &Current,
+        obj: &Value,
+    ) -> Result<(UpdatePlan, Reservation), ApiError> {
+        let old = &cur.obj;
+        let requested_rv = object::meta_str(obj, "resourceVersion");
         if requested_rv.is_empty() {
             if !self.strategy.allow_unconditional_update() {
                 let errs: FieldErrors = vec![api_types::validation::FieldError::invalid(
@@ -81,66 +146,40 @@ impl Store {
                     "must be specified for an update",
                 )]
                 .into();
-                return Err(self.invalid(&obj, errs));
+                return Err(self.invalid(obj, errs));
             }
-        } else if requested_rv != current.mod_revision.to_string() {
-            return Err(ApiError::conflict(self.qualified(), name));
+        } else if requested_rv != cur.mod_revision.to_string() {
+            return Err(ApiError::conflict(self.qualified(), target.name));
         }
-        // Held until the write below is done.
-        let mut _reservation = None;
-        let mut new = match subresource {
+        let mut reservation = None;
+        let mut new = match target.subresource {
             "" => {
-                let mut new = obj;
+                let mut new = obj.clone();
                 self.strategy.defaults(&mut new);
-                self.strategy.prepare_for_update(&mut new, &old);
-                _reservation = self.strategy.allocate(&mut new, Some(&old)).await?;
+                self.strategy.prepare_for_update(&mut new, old);
+                reservation = self.strategy.allocate(&mut new, Some(old)).await?;
                 new
             }
             "status" => {
-                let mut new = status_update(&old, &obj);
-                self.strategy.prepare_for_status_update(&mut new, &old);
+                let mut new = status_update(old, obj);
+                self.strategy.prepare_for_status_update(&mut new, old);
                 new
             }
-            "finalize" => finalize_update(&old, &obj),
+            "finalize" => finalize_update(old, obj),
             _ => return Err(ApiError::method_not_allowed()),
         };
-        self.before_update(&mut new, &old);
-        self.admit(
-            ctx,
-            Operation::Update,
-            Target::new(namespace, name, subresource),
-            Some(&mut new),
-            Some(&old),
-        )
-        .await?;
-        self.validate_update(&new, &old)?;
-        if ctx.dry_run || strip_rv(&new) == strip_rv(&old) {
-            // Upstream skips the write of an unchanged object and returns it as stored.
-            if !ctx.dry_run {
-                return Ok((old, false));
-            }
-            return Ok((new, false));
-        }
-        if self.should_delete_during_update(&new) {
-            // The last finalizer of an object being deleted is gone: remove it now.
-            self.storage
-                .delete(&key, current.mod_revision)
-                .await
-                .map_err(|e| self.storage_error(e, name))?;
-            return Ok((new, false));
-        }
-        match self
-            .storage
-            .update(&key, self.encode(&new), current.mod_revision)
-            .await
-        {
-            Ok(rev) => {
-                self.settle(rev).await;
-                object::set_meta(&mut new, "resourceVersion", rev.to_string());
-                Ok((new, false))
-            }
-            Err(e) => Err(self.storage_error(e, name)),
-        }
+        self.before_update(&mut new, old);
+        self.admit(ctx, Operation::Update, target, Some(&mut new), Some(old))
+            .await?;
+        self.validate_update(&new, old)?;
+        let plan = if same_but_resource_version(&new, old) {
+            UpdatePlan::Unchanged(new)
+        } else if self.should_delete_during_update(&new) {
+            UpdatePlan::Remove(new)
+        } else {
+            UpdatePlan::Write(new)
+        };
+        Ok((plan, reservation))
     }
 
     /// Upstream's `ShouldDeleteDuringUpdate`: deletion requested, no finalizer left, no grace
@@ -193,11 +232,41 @@ impl Store {
     }
 }
 
-/// The object without its resourceVersion, to spot no-op updates.
-fn strip_rv(obj: &Value) -> Value {
-    let mut o = obj.clone();
-    object::remove_meta(&mut o, "resourceVersion");
-    o
+/// What an update does to storage.
+enum UpdatePlan {
+    /// Nothing but (at most) the resourceVersion differs: no write.
+    Unchanged(Value),
+    /// The last finalizer of an object being deleted went: the object goes.
+    Remove(Value),
+    Write(Value),
+}
+
+/// Whether two objects are equal but for `metadata.resourceVersion` (a no-op update),
+/// compared in place.
+fn same_but_resource_version(a: &Value, b: &Value) -> bool {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return a == b;
+    };
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().all(|(k, va)| match (k.as_str(), b.get(k)) {
+        (_, None) => false,
+        ("metadata", Some(vb)) => match (va.as_object(), vb.as_object()) {
+            (Some(ma), Some(mb)) => {
+                let rest = |m: &serde_json::Map<String, Value>| {
+                    m.keys().filter(|k| *k != "resourceVersion").count()
+                };
+                rest(ma) == rest(mb)
+                    && ma
+                        .iter()
+                        .filter(|(k, _)| *k != "resourceVersion")
+                        .all(|(k, v)| mb.get(k) == Some(v))
+            }
+            _ => va == vb,
+        },
+        (_, Some(vb)) => va == vb,
+    })
 }
 
 /// A status update changes only `status` (and labels/annotations, as upstream allows).
@@ -244,6 +313,23 @@ fn finalize_update(old: &Value, new: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_op_updates_differ_at_most_in_resource_version() {
+        let a = json!({"metadata": {"name": "a", "resourceVersion": "5", "uid": "u"}, "data": {"k": "v"}});
+        let b = json!({"metadata": {"name": "a", "resourceVersion": "9", "uid": "u"}, "data": {"k": "v"}});
+        assert!(same_but_resource_version(&a, &b));
+        let no_rv = json!({"metadata": {"name": "a", "uid": "u"}, "data": {"k": "v"}});
+        assert!(same_but_resource_version(&a, &no_rv));
+        assert!(same_but_resource_version(&no_rv, &a));
+        let changed = json!({"metadata": {"name": "a", "resourceVersion": "5", "uid": "u"}, "data": {"k": "w"}});
+        assert!(!same_but_resource_version(&a, &changed));
+        let labelled = json!({"metadata": {"name": "a", "resourceVersion": "5", "uid": "u", "labels": {}}, "data": {"k": "v"}});
+        assert!(!same_but_resource_version(&a, &labelled));
+        let extra = json!({"metadata": {"name": "a", "resourceVersion": "5", "uid": "u"}, "data": {"k": "v"}, "x": 1});
+        assert!(!same_but_resource_version(&a, &extra));
+        assert!(!same_but_resource_version(&extra, &a));
+    }
 
     #[test]
     fn status_update_keeps_spec() {
