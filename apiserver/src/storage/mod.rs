@@ -160,16 +160,9 @@ impl Storage {
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
     }
 
-    /// The resource segment of a key (`pods` of `/registry/pods/ns/name`), the `type` of
-    /// the etcd request metrics.
-    fn resource_of<'k>(&self, key: &'k str) -> &'k str {
-        let rest = key.strip_prefix(self.prefix.as_str()).unwrap_or(key);
-        rest.trim_start_matches('/').split('/').next().unwrap_or("")
-    }
-
     /// Records one request in the etcd request metrics.
     fn observe(&self, operation: &'static str, key: &str, started: Instant) {
-        crate::metrics::observe_etcd(operation, self.resource_of(key), started.elapsed());
+        crate::metrics::observe_etcd(operation, resource_of(&self.prefix, key), started.elapsed());
     }
 
     /// The full key of `suffix` (`pods/ns/name`) under the configured prefix.
@@ -413,6 +406,47 @@ pub fn prefix_end(prefix: &str) -> Vec<u8> {
     vec![0]
 }
 
+/// The resource a key under `prefix` belongs to, as upstream's etcd metrics name it
+/// (`pods`, `deployments.apps`): the built-in resource stored under the key's first one or
+/// two segments (`minions` are nodes), else the first segment.
+fn resource_of<'k>(prefix: &str, key: &'k str) -> &'k str {
+    let rest = key
+        .strip_prefix(prefix)
+        .unwrap_or(key)
+        .trim_start_matches('/');
+    let mut segments = rest.splitn(3, '/');
+    let first = segments.next().unwrap_or("");
+    let two = segments
+        .next()
+        .map(|second| &rest[..first.len() + 1 + second.len()]);
+    let by_prefix = resources_by_etcd_prefix();
+    two.and_then(|t| by_prefix.get(t))
+        .or_else(|| by_prefix.get(first))
+        .map(|r| &**r)
+        .unwrap_or(first)
+}
+
+/// Built-in resources by where they are stored (`minions` -> `nodes`,
+/// `deployments` -> `deployments.apps`).
+fn resources_by_etcd_prefix() -> &'static std::collections::HashMap<&'static str, String> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, String>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        api_types::registry::builtin()
+            .all()
+            .fold(std::collections::HashMap::new(), |mut map, r| {
+                // The first group to store a prefix names it (the core group comes first:
+                // `events` are core events, not events.k8s.io's view of them).
+                map.entry(r.etcd_prefix.unwrap_or(r.plural))
+                    .or_insert_with(|| match r.group {
+                        "" => r.plural.to_string(),
+                        group => format!("{}.{group}", r.plural),
+                    });
+                map
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,6 +468,25 @@ mod tests {
             ("garbage", false),
         ] {
             assert_eq!(progress_is_reliable(version), reliable, "{version}");
+        }
+    }
+
+    #[test]
+    fn keys_are_labelled_with_upstreams_resource_names() {
+        for (key, resource) in [
+            ("/registry/pods/default/a", "pods"),
+            ("/registry/minions/node-1", "nodes"),
+            ("/registry/deployments/default/web", "deployments.apps"),
+            ("/registry/events/default/e", "events"),
+            (
+                "/registry/apiextensions.k8s.io/customresourcedefinitions/x",
+                "customresourcedefinitions.apiextensions.k8s.io",
+            ),
+            ("/registry/configmaps/", "configmaps"),
+            ("/registry/unknown/thing", "unknown"),
+            ("/registry", ""),
+        ] {
+            assert_eq!(resource_of("/registry", key), resource, "{key}");
         }
     }
 
