@@ -2,11 +2,12 @@
 //! request, with optimistic concurrency through transactions on revisions. Works unchanged
 //! against real etcd and `etcd-shim`.
 
+mod channel;
 mod watch;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::sync::OnceCell;
 
@@ -115,16 +116,13 @@ fn read(path: &Path) -> Result<Vec<u8>, StorageError> {
 impl Storage {
     /// Connects to the configured etcd servers.
     pub async fn connect(config: &EtcdConfig) -> Result<Self, StorageError> {
-        let mut options = ConnectOptions::new()
-            .with_connect_timeout(Duration::from_secs(10))
-            .with_keep_alive(Duration::from_secs(30), Duration::from_secs(10));
         let servers: Vec<String> = config
             .servers
             .iter()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        if servers.iter().any(|s| s.starts_with("https://")) {
+        let tls = if servers.iter().any(|s| s.starts_with("https://")) {
             let mut tls = TlsOptions::new();
             if let Some(ca) = &config.ca_file {
                 tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
@@ -132,20 +130,12 @@ impl Storage {
             if let (Some(cert), Some(key)) = (&config.cert_file, &config.key_file) {
                 tls = tls.identity(Identity::from_pem(read(cert)?, read(key)?));
             }
-            options = options.with_tls(tls);
-        }
-        let client = match (
-            servers.as_slice(),
-            servers.iter().find_map(|s| s.strip_prefix("unix://")),
-        ) {
-            (_, Some(path)) => unix_client(path, options).await?,
-            // One plain-HTTP server (the embedded etcd-shim, a local etcd): a direct channel.
-            // etcd-client's balancer would add a task hop to every call for nothing to balance.
-            ([single], None) if single.starts_with("http://") => {
-                direct_client(single, options).await?
-            }
-            _ => Client::connect(&servers, Some(options)).await?,
+            Some(tls)
+        } else {
+            None
         };
+        let channel = channel::connect(&servers, tls)?;
+        let client = Client::from_channel(channel, Some(ConnectOptions::new())).await?;
         Ok(Storage {
             client,
             prefix: config.prefix.trim_end_matches('/').to_string(),
@@ -329,34 +319,6 @@ impl Storage {
             .max_decoding_message_size(MAX_MESSAGE_BYTES);
         WatchStream::start(client, prefix, start_revision, with_prev).await
     }
-}
-
-/// A client over a unix socket (`unix:///run/etcd.sock`), as `etcd-shim` serves by default.
-async fn unix_client(path: &str, options: ConnectOptions) -> Result<Client, StorageError> {
-    let path = path.to_string();
-    // The URI is only a placeholder: every connection goes to the socket.
-    let channel = tonic::transport::Endpoint::from_static("http://etcd.invalid")
-        .connect_timeout(Duration::from_secs(10))
-        .connect_with_connector_lazy(tower::service_fn(move |_: http::Uri| {
-            let path = path.clone();
-            async move {
-                let stream = tokio::net::UnixStream::connect(path).await?;
-                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
-            }
-        }));
-    Ok(Client::from_channel(etcd_client::Channel::Tonic(channel), Some(options)).await?)
-}
-
-/// A client on one channel to one plain-HTTP etcd endpoint.
-async fn direct_client(url: &str, options: ConnectOptions) -> Result<Client, StorageError> {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_string())
-        .map_err(|e| StorageError::Etcd(etcd_client::Error::InvalidArgs(format!("{url}: {e}"))))?
-        .connect_timeout(Duration::from_secs(10))
-        .tcp_nodelay(true)
-        .http2_keep_alive_interval(Duration::from_secs(30))
-        .keep_alive_timeout(Duration::from_secs(10))
-        .connect_lazy();
-    Ok(Client::from_channel(etcd_client::Channel::Tonic(channel), Some(options)).await?)
 }
 
 /// The failed-precondition answer: not found when the `or_else` read found nothing.
