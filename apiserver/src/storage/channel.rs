@@ -7,7 +7,8 @@
 //! is such a call, and each write costs a syscall here and a wake-up in etcd. A unary
 //! call's message is complete when tonic makes the request, so this layer passes it on as
 //! one sized body that ends with its data: hyper then sends the request in one write.
-//! Streaming calls (watch, lease keep-alives) pass through untouched.
+//! Streaming calls (watch, lease keep-alives) pass through untouched. Connections to a
+//! single server coalesce the writes of one scheduler turn (`coalesce.rs`).
 
 use std::time::Duration;
 
@@ -17,6 +18,9 @@ use tonic::body::Body;
 use tonic::transport::{ClientTlsConfig, Endpoint};
 use tower::{BoxError, ServiceExt};
 
+use hyper_util::rt::TokioIo;
+
+use super::coalesce::Coalesce;
 use super::StorageError;
 
 /// Path prefix of etcd's unary KV service (Range, Put, DeleteRange, Txn, Compact).
@@ -38,7 +42,7 @@ pub fn connect(
         [] => return Err(invalid("no etcd server given")),
         // One server (the embedded etcd-shim, a local etcd): no balancer, whose buffer
         // would add a task hop to every call.
-        [one] => one.connect_lazy(),
+        [one] => one.connect_with_connector_lazy(tower::service_fn(tcp)),
         _ => tonic::transport::Channel::balance_list(endpoints.into_iter()),
     };
     Ok(whole_unary_requests(channel))
@@ -70,6 +74,22 @@ fn endpoint(url: &str, tls: Option<&ClientTlsConfig>) -> Result<Endpoint, Storag
     Ok(endpoint)
 }
 
+/// A TCP connection to the endpoint's host and port (TLS, if any, goes on top), with
+/// writes coalesced per scheduler turn.
+async fn tcp(uri: http::Uri) -> std::io::Result<TokioIo<Coalesce<tokio::net::TcpStream>>> {
+    let host = uri.host().unwrap_or("localhost").trim_matches(['[', ']']);
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
+    let stream = tokio::net::TcpStream::connect((host, port)).await?;
+    stream.set_nodelay(true)?;
+    Ok(TokioIo::new(Coalesce::new(stream)))
+}
+
 /// A channel whose every connection goes to the unix socket at `path`.
 fn unix_socket(path: &str) -> tonic::transport::Channel {
     let path = path.to_string();
@@ -80,7 +100,7 @@ fn unix_socket(path: &str) -> tonic::transport::Channel {
             let path = path.clone();
             async move {
                 let stream = tokio::net::UnixStream::connect(path).await?;
-                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
+                Ok::<_, std::io::Error>(TokioIo::new(Coalesce::new(stream)))
             }
         }))
 }

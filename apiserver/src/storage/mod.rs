@@ -3,6 +3,7 @@
 //! against real etcd and `etcd-shim`.
 
 mod channel;
+mod coalesce;
 mod watch;
 
 use std::path::Path;
