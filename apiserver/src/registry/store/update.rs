@@ -14,7 +14,9 @@ use crate::storage::StorageError;
 
 impl Store {
     /// A server-side read-modify-write (upstream's `GuaranteedUpdate`): `change` is applied
-    /// to the current object and written with a revision precondition, retried on conflict.
+    /// to the current object (first the watch cache's copy, as for updates) and written with
+    /// a revision precondition, retried on etcd's state when the write lost a race or
+    /// `change` refused a copy that may be behind.
     pub async fn guaranteed_update<F>(
         &self,
         namespace: &str,
@@ -24,19 +26,32 @@ impl Store {
     where
         F: Fn(&mut Value) -> Result<(), ApiError>,
     {
-        for _ in 0..5 {
-            let (mut obj, kv) = self.read(namespace, name).await?;
-            change(&mut obj)?;
+        let key = self.key(namespace, name);
+        let mut current = self.suggested_current(&key).await?;
+        for _ in 0..MAX_WRITE_ATTEMPTS {
+            let Some(cur) = current.take() else {
+                return Err(ApiError::not_found(self.qualified(), name));
+            };
+            let mut obj = cur.obj;
+            if let Err(e) = change(&mut obj) {
+                if cur.fresh {
+                    return Err(e);
+                }
+                current = self.fresh_current(&key).await?;
+                continue;
+            }
             match self
                 .storage
-                .update(&kv.key, self.encode(&obj), kv.mod_revision)
+                .update(&key, self.encode(&obj), cur.mod_revision)
                 .await
             {
                 Ok(rev) => {
                     object::set_meta(&mut obj, "resourceVersion", rev.to_string());
                     return Ok(obj);
                 }
-                Err(StorageError::Conflict { .. }) => continue,
+                Err(StorageError::Conflict { current: now, .. }) => {
+                    current = self.current_from(now)?;
+                }
                 Err(e) => return Err(self.storage_error(e, name)),
             }
         }
