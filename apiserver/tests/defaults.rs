@@ -539,3 +539,75 @@ async fn control_plane_defaults() {
     assert_eq!(put.status, 200, "{}", put.text());
     assert_eq!(put.json()["spec"]["signerName"], "example.com/signer");
 }
+
+/// Quantities are stored and answered as upstream's `Quantity` marshals them: canonical
+/// (`0.5` -> `500m`, `1024Mi` -> `1Gi`), numbers as strings, in every kind that holds them,
+/// also through a patch and through kubectl.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quantities_are_canonical() {
+    let c = Cluster::start();
+    let ns = "/api/v1/namespaces/default";
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"},
+        "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {
+            "limits": {"cpu": 0.5, "memory": "1.5Gi"},
+            "requests": {"cpu": "250m", "memory": "1024Mi"}}}]}});
+    let pod = create_and_get(&c, &format!("{ns}/pods"), pod).await;
+    expect(
+        &pod,
+        "pod",
+        &[
+            ("/spec/containers/0/resources/limits/cpu", json!("500m")),
+            (
+                "/spec/containers/0/resources/limits/memory",
+                json!("1536Mi"),
+            ),
+            ("/spec/containers/0/resources/requests/cpu", json!("250m")),
+            ("/spec/containers/0/resources/requests/memory", json!("1Gi")),
+        ],
+    );
+    let quota = json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q"},
+        "spec": {"hard": {"pods": 10, "requests.cpu": "2000m", "requests.storage": "2048Gi"}}});
+    let quota = create_and_get(&c, &format!("{ns}/resourcequotas"), quota).await;
+    expect(
+        &quota,
+        "quota",
+        &[
+            ("/spec/hard/pods", json!("10")),
+            ("/spec/hard/requests.cpu", json!("2")),
+            ("/spec/hard/requests.storage", json!("2Ti")),
+        ],
+    );
+    let patch = json!({"spec": {"hard": {"requests.memory": "0.5Gi"}}});
+    let r = c
+        .request(
+            common::Who::Admin,
+            "PATCH",
+            &format!("{ns}/resourcequotas/q"),
+            &[("content-type", "application/merge-patch+json")],
+            Some(serde_json::to_vec(&patch).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["spec"]["hard"]["requests.memory"], "512Mi");
+    if common::have_kubectl() {
+        let manifest = c.dir.path().join("limits.yaml");
+        std::fs::write(
+            &manifest,
+            "apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: l\nspec:\n  limits:\n  - type: Container\n    default:\n      cpu: 0.1\n      memory: 131072Ki\n",
+        )
+        .unwrap();
+        common::kubectl_ok(&c, &["create", "-f", manifest.to_str().unwrap()]);
+        let out = common::kubectl_ok(
+            &c,
+            &[
+                "get",
+                "limitrange",
+                "l",
+                "-o",
+                "jsonpath={.spec.limits[0].default}",
+            ],
+        );
+        let got: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(got, json!({"cpu": "100m", "memory": "128Mi"}));
+    }
+}

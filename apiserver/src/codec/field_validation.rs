@@ -485,9 +485,21 @@ fn walk(set: &SchemaSet, schema: &Value, node: &Node, path: &str, out: &mut Vec<
     }
 }
 
-/// Drops the fields `schema` does not know, as upstream's typed decoding does.
+/// Definition name of resource quantities (`500m`, `1Gi`).
+const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+
+/// Drops the fields `schema` does not know and writes quantities in upstream's form, as
+/// upstream's typed decoding and encoding do.
 fn prune(set: &SchemaSet, schema: &Value, value: &mut Value) {
     let schema = set.resolve(schema);
+    if set
+        .definitions
+        .get(QUANTITY)
+        .is_some_and(|q| std::ptr::eq(q, schema))
+    {
+        canonicalize_quantity(value);
+        return;
+    }
     if preserves_unknown(schema) {
         return;
     }
@@ -510,6 +522,21 @@ fn prune(set: &SchemaSet, schema: &Value, value: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// A quantity as upstream's `Quantity` marshals it after decoding: its canonical form
+/// (`0.5` -> `500m`, `1024Mi` -> `1Gi`, `1000m` -> `1`), or the input when upstream judges
+/// it canonical already; a JSON number becomes a string. An invalid quantity is left for
+/// validation to refuse.
+fn canonicalize_quantity(value: &mut Value) {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return,
+    };
+    if let Ok(q) = api_types::quantity::Quantity::parse(&text) {
+        *value = Value::String(q.to_string());
     }
 }
 
@@ -638,6 +665,34 @@ spec:
     }
 
     #[test]
+    fn quantities_are_written_as_upstream_marshals_them() {
+        let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{
+            "containers":[{"name":"c","image":"i","resources":{
+                "limits":{"cpu":"0.5","memory":"1024Mi","example.com/gpu":2},
+                "requests":{"cpu":"1000m","memory":"1.5Gi","ephemeral-storage":"2048Ki"}}}],
+            "volumes":[{"name":"v","emptyDir":{"sizeLimit":"1000Mi"}},
+                       {"name":"w","emptyDir":{"sizeLimit":"lots"}}],
+            "overhead":{"cpu":0.25}}}"#;
+        for mode in [FieldValidation::Strict, FieldValidation::Ignore] {
+            let d = decode(Some(JSON), pod.as_bytes(), mode, ("", "v1", "Pod")).unwrap();
+            let r = &d.object["spec"]["containers"][0]["resources"];
+            assert_eq!(r["limits"]["cpu"], "500m");
+            assert_eq!(r["limits"]["memory"], "1Gi");
+            assert_eq!(r["limits"]["example.com/gpu"], "2");
+            assert_eq!(r["requests"]["cpu"], "1");
+            assert_eq!(r["requests"]["memory"], "1536Mi");
+            assert_eq!(r["requests"]["ephemeral-storage"], "2Mi");
+            let volumes = &d.object["spec"]["volumes"];
+            assert_eq!(volumes[0]["emptyDir"]["sizeLimit"], "1000Mi");
+            // Not a quantity: left for validation to refuse.
+            assert_eq!(volumes[1]["emptyDir"]["sizeLimit"], "lots");
+            assert_eq!(d.object["spec"]["overhead"]["cpu"], "250m");
+            // Names that merely look like numbers are not quantities.
+            assert_eq!(d.object["metadata"]["name"], "p");
+        }
+    }
+
+    #[test]
     fn ignore_is_silent_but_still_drops_unknown_fields() {
         for (ct, body) in [(JSON, BAD_JSON), (YAML, BAD_YAML)] {
             let d = decode(Some(ct), body.as_bytes(), FieldValidation::Ignore, DEPLOY).unwrap();
@@ -693,14 +748,14 @@ spec:
         );
     }
 
-    /// Rich bodies of every shape (maps of quantities, int-or-string, free-form JSON in a CRD
+    /// Rich bodies of every shape (maps of canonical quantities, int-or-string, free-form JSON in a CRD
     /// schema, raw extensions) raise nothing and lose nothing.
     #[test]
     fn rich_valid_bodies_are_left_alone() {
         let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":"b"},
             "ownerReferences":[{"apiVersion":"v1","kind":"Node","name":"n","uid":"u"}]},
           "spec":{"containers":[{"name":"c","image":"i",
-            "resources":{"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":0.5}},
+            "resources":{"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":"500m"}},
             "ports":[{"containerPort":80,"protocol":"TCP"}],
             "env":[{"name":"X","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
             "readinessProbe":{"httpGet":{"port":"http","path":"/"},"periodSeconds":5},
