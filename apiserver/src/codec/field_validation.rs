@@ -748,8 +748,8 @@ spec:
         );
     }
 
-    /// Rich bodies of every shape (maps of canonical quantities, int-or-string, free-form JSON in a CRD
-    /// schema, raw extensions) raise nothing and lose nothing.
+    /// Rich bodies of every shape (maps of canonical quantities, int-or-string, free-form
+    /// JSON in a CRD schema, raw extensions) raise nothing and lose nothing.
     #[test]
     fn rich_valid_bodies_are_left_alone() {
         let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":"b"},
