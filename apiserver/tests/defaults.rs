@@ -611,3 +611,30 @@ async fn quantities_are_canonical() {
         assert_eq!(got, json!({"cpu": "100m", "memory": "128Mi"}));
     }
 }
+
+/// A webhook configuration has no `spec`: its generation is 1 on create and follows its
+/// `webhooks`, as upstream's strategy bumps it; a label change leaves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_configuration_generation_follows_webhooks() {
+    let c = Cluster::start();
+    let base = "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations";
+    let hook = |timeout: i64| {
+        json!({"name": "w.example.com", "sideEffects": "None", "admissionReviewVersions": ["v1"],
+            "timeoutSeconds": timeout, "clientConfig": {"url": "https://example.com/hook"}})
+    };
+    let vwc = json!({"apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingWebhookConfiguration", "metadata": {"name": "v"}, "webhooks": [hook(5)]});
+    let [created, _] = create_and_get(&c, base, vwc).await;
+    assert_eq!(created["metadata"]["generation"], 1, "{created}");
+    let mut labelled = created.clone();
+    labelled["metadata"]["labels"] = json!({"a": "b"});
+    let r = c.admin("PUT", &format!("{base}/v"), Some(labelled)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let labelled = r.json();
+    assert_eq!(labelled["metadata"]["generation"], 1, "{labelled}");
+    let mut changed = labelled.clone();
+    changed["webhooks"] = json!([hook(7)]);
+    let r = c.admin("PUT", &format!("{base}/v"), Some(changed)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["metadata"]["generation"], 2, "{}", r.text());
+}

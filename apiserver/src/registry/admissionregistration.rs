@@ -1,9 +1,8 @@
 //! admissionregistration.k8s.io/v1: upstream's defaults of webhook configurations and
 //! validating admission policies (`pkg/apis/admissionregistration/v1/defaults.go`).
 //! In v1 `sideEffects` and `admissionReviewVersions` are required, not defaulted.
-//!
-//! Upstream bumps a webhook configuration's generation when its `webhooks` change; the store
-//! only compares `spec`, so here the generation is 1 from create on and never moves.
+//! Every kind here sets `metadata.generation`; a webhook configuration's follows its
+//! `webhooks` (it has no `spec`), as upstream's strategies bump it.
 
 use std::sync::Arc;
 
@@ -90,7 +89,13 @@ pub fn strategy(info: &'static ResourceInfo) -> Arc<dyn Strategy> {
         "validatingadmissionpolicybindings" => default_validating_admission_policy_binding,
         _ => return Arc::new(DefaultStrategy::new(info)),
     };
-    Arc::new(Defaulted::new(info, defaults).tracking_generation())
+    let strategy = Defaulted::new(info, defaults);
+    Arc::new(match info.plural {
+        "mutatingwebhookconfigurations" | "validatingwebhookconfigurations" => {
+            strategy.tracking_generation_of("webhooks")
+        }
+        _ => strategy.tracking_generation(),
+    })
 }
 
 #[cfg(test)]
@@ -125,6 +130,7 @@ mod tests {
         assert_eq!(w["clientConfig"]["service"]["port"], 443);
         assert_eq!(w["sideEffects"], "None");
         assert!(s.tracks_generation());
+        assert_eq!(s.generation_field(), "webhooks");
     }
 
     #[test]

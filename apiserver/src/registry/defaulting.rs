@@ -64,6 +64,7 @@ pub struct Defaulted {
     base: DefaultStrategy,
     defaults: fn(&mut Value),
     tracks_generation: bool,
+    generation_field: &'static str,
 }
 
 impl Defaulted {
@@ -74,6 +75,7 @@ impl Defaulted {
             base,
             defaults,
             tracks_generation,
+            generation_field: "spec",
         }
     }
 
@@ -82,6 +84,13 @@ impl Defaulted {
     pub fn tracking_generation(mut self) -> Self {
         self.tracks_generation = true;
         self
+    }
+
+    /// As [`Defaulted::tracking_generation`], for a kind whose generation follows another
+    /// top-level field than `spec`.
+    pub fn tracking_generation_of(mut self, field: &'static str) -> Self {
+        self.generation_field = field;
+        self.tracking_generation()
     }
 }
 
@@ -100,6 +109,10 @@ impl Strategy for Defaulted {
 
     fn tracks_generation(&self) -> bool {
         self.tracks_generation
+    }
+
+    fn generation_field(&self) -> &'static str {
+        self.generation_field
     }
 
     fn orphans_by_default(&self) -> bool {

@@ -100,6 +100,12 @@ pub trait Strategy: Send + Sync {
         false
     }
 
+    /// The top-level field whose changes bump a tracked generation: `spec`, except for
+    /// kinds without one (webhook configurations: `webhooks`).
+    fn generation_field(&self) -> &'static str {
+        "spec"
+    }
+
     /// Whether a PUT of a missing object creates it.
     fn allow_create_on_update(&self) -> bool {
         false

@@ -213,7 +213,8 @@ impl Store {
     }
 
     /// Upstream's `rest.BeforeUpdate`: identity and server-owned fields are kept from the
-    /// stored object, and generation bumps when the spec changed.
+    /// stored object, and generation bumps when the strategy's generation field (`spec`)
+    /// changed.
     fn before_update(&self, new: &mut Value, old: &Value) {
         for field in [
             "uid",
@@ -235,7 +236,8 @@ impl Store {
                 .and_then(|m| m.get("generation"))
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
-            let changed = new.get("spec") != old.get("spec");
+            let field = self.strategy.generation_field();
+            let changed = new.get(field) != old.get(field);
             object::set_meta(
                 new,
                 "generation",
