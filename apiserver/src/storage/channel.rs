@@ -6,19 +6,18 @@
 //! end-of-stream DATA frame in three separate socket writes. Every apiserver read and write
 //! is such a call, and each write costs a syscall here and a wake-up in etcd. A unary
 //! call's message is complete when tonic makes the request, so this layer passes it on as
-//! one sized body that ends with its data: hyper then sends the request in one write.
-//! Streaming calls (watch, lease keep-alives) pass through untouched. Connections to a
-//! single server coalesce the writes of one scheduler turn (`coalesce.rs`).
+//! one sized body that ends with its data: hyper then needs two writes (HEADERS, and DATA
+//! that ends the stream), and connections to a single server coalesce those into one
+//! (`coalesce.rs`). Streaming calls (watch, lease keep-alives) pass through untouched.
 
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
 use tonic::body::Body;
 use tonic::transport::{ClientTlsConfig, Endpoint};
 use tower::{BoxError, ServiceExt};
-
-use hyper_util::rt::TokioIo;
 
 use super::coalesce::Coalesce;
 use super::StorageError;
