@@ -976,6 +976,13 @@ async fn house_health_and_metrics_endpoints() {
         "{}",
         metrics.1
     );
+    // The put above was one group commit: one fsync observed.
+    let fsyncs = metrics
+        .1
+        .lines()
+        .find_map(|l| l.strip_prefix("etcd_disk_wal_fsync_duration_seconds_count "))
+        .and_then(|n| n.parse::<u64>().ok());
+    assert!(fsyncs.is_some_and(|n| n >= 1), "{}", metrics.1);
     assert!(
         metrics.1.contains("process_resident_memory_bytes"),
         "{}",

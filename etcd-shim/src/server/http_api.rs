@@ -32,7 +32,12 @@ pub fn routes(store: Store) -> Router {
     }));
     let metrics = Metrics::new();
     let registered = StoreCollector::new(store.clone())
-        .and_then(|collector| metrics.registry().register(Box::new(collector)));
+        .and_then(|collector| metrics.registry().register(Box::new(collector)))
+        .and_then(|()| {
+            metrics
+                .registry()
+                .register(Box::new(store.wal_fsync_histogram()))
+        });
     if let Err(error) = registered {
         tracing::warn!(%error, "store metrics unavailable");
     }

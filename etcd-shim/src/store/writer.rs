@@ -107,7 +107,10 @@ impl Writer {
             revision = m.current;
         }
         if !buf.is_empty() {
-            if let Err(e) = self.wal.append_durable(&buf) {
+            let synced = self.shared.wal_fsync.start_timer();
+            let appended = self.wal.append_durable(&buf);
+            synced.observe_duration();
+            if let Err(e) = appended {
                 tracing::error!(error = %e, path = %self.wal.path().display(), "fsync of the log failed");
                 for (tx, _) in replies {
                     let _ = tx.send(Err(EtcdError::Stopped));
