@@ -3,8 +3,6 @@
 //! through the normal update path. A conflict on the write is retried against a fresh read,
 //! unless the patch itself set `metadata.resourceVersion` (then the 409 stands).
 
-use std::sync::Arc;
-
 use api_types::validation::{FieldError, FieldPath};
 use http::Response;
 use serde_json::Value;
@@ -12,10 +10,10 @@ use serde_json::Value;
 use super::{error_response, respond, Body, RequestContext};
 use crate::codec::field_validation::{self, FieldValidation};
 use crate::codec::patch::{self, PatchType};
-use crate::codec::{negotiate, Offers, Output, JSON};
+use crate::codec::{negotiate, Offers, JSON};
 use crate::object;
 use crate::openapi::schemas::Gvk;
-use crate::registry::{scale, Store};
+use crate::registry::scale;
 use crate::status::ApiError;
 
 /// Attempts before a write conflict is returned to the client.
@@ -51,7 +49,7 @@ pub async fn handle(
         check_identity(ctx, body_kind, &current, &patched)?;
         let patch_sets_rv = object::meta_str(&patched, "resourceVersion") != current_rv;
         let result = if scale {
-            write_scale(ctx, &store, &output, dry_run, current, &patched).await
+            super::update::write_scale(ctx, &store, &output, dry_run, current, &patched).await
         } else {
             store
                 .update(
@@ -156,35 +154,4 @@ fn check_identity(
         ));
     }
     Ok(())
-}
-
-/// A patched Scale: its `resourceVersion` must be current, and `spec.replicas` goes through
-/// the main resource's update path, as a PUT of `scale` does.
-async fn write_scale(
-    ctx: &RequestContext<'_>,
-    store: &Arc<Store>,
-    output: &Output,
-    dry_run: bool,
-    mut current: Value,
-    patched: &Value,
-) -> Result<Response<Body>, ApiError> {
-    let wanted = object::meta_str(patched, "resourceVersion");
-    if !wanted.is_empty() && wanted != object::meta_str(&current, "resourceVersion") {
-        return Err(ApiError::conflict(store.qualified(), &ctx.info.name));
-    }
-    scale::apply_scale(&mut current, patched)?;
-    let (updated, _) = store
-        .update(
-            &ctx.write_context(dry_run),
-            &ctx.info.namespace,
-            &ctx.info.name,
-            "",
-            current,
-        )
-        .await?;
-    Ok(respond(
-        200,
-        output,
-        &scale::to_scale(ctx.resource, &updated),
-    ))
 }

@@ -6,7 +6,7 @@ use super::{error_response, respond, Body, RequestContext};
 use crate::codec::field_validation::{self, FieldValidation};
 use crate::codec::{negotiate, Offers, Output};
 use crate::object;
-use crate::registry::scale;
+use crate::registry::{scale, Store};
 use crate::status::ApiError;
 
 pub async fn handle(
@@ -59,19 +59,32 @@ async fn update_scale(
     body: &serde_json::Value,
 ) -> Result<Response<Body>, ApiError> {
     let store = ctx.store()?;
-    let mut obj = store.get(&ctx.info.namespace, &ctx.info.name).await?;
-    let wanted = object::meta_str(body, "resourceVersion");
-    if !wanted.is_empty() && wanted != object::meta_str(&obj, "resourceVersion") {
+    let current = store.get(&ctx.info.namespace, &ctx.info.name).await?;
+    write_scale(ctx, store, output, dry_run, current, body).await
+}
+
+/// A new Scale (PUT or patched) of `current`: its `resourceVersion`, if any, must be
+/// current, and `spec.replicas` goes through the main resource's update path.
+pub(super) async fn write_scale(
+    ctx: &RequestContext<'_>,
+    store: &Store,
+    output: &Output,
+    dry_run: bool,
+    mut current: serde_json::Value,
+    scale: &serde_json::Value,
+) -> Result<Response<Body>, ApiError> {
+    let wanted = object::meta_str(scale, "resourceVersion");
+    if !wanted.is_empty() && wanted != object::meta_str(&current, "resourceVersion") {
         return Err(ApiError::conflict(store.qualified(), &ctx.info.name));
     }
-    scale::apply_scale(&mut obj, body)?;
+    scale::apply_scale(&mut current, scale)?;
     let (updated, _) = store
         .update(
             &ctx.write_context(dry_run),
             &ctx.info.namespace,
             &ctx.info.name,
             "",
-            obj,
+            current,
         )
         .await?;
     Ok(respond(
