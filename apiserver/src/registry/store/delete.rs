@@ -61,6 +61,7 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             };
+            // `Some`: the object was marked at that revision; `None`: it is gone.
             let written = match plan {
                 DeletePlan::Unchanged(_) if !cur.fresh => {
                     current = self.fresh_current(&key).await?;
@@ -68,32 +69,25 @@ impl Store {
                 }
                 DeletePlan::Unchanged(marked) => return Ok(Deleted { body: marked }),
                 DeletePlan::Mark(marked) if ctx.dry_run => return Ok(Deleted { body: marked }),
-                DeletePlan::Mark(mut marked) => {
-                    match self
-                        .storage
-                        .update(&key, self.encode(&marked), cur.mod_revision)
-                        .await
-                    {
-                        Ok(rev) => {
-                            self.settle(rev).await;
-                            object::set_meta(&mut marked, "resourceVersion", rev.to_string());
-                            return Ok(Deleted { body: marked });
-                        }
-                        Err(e) => e,
-                    }
+                DeletePlan::Mark(marked) => self
+                    .storage
+                    .update(&key, self.encode(&marked), cur.mod_revision)
+                    .await
+                    .map(|rev| Some((marked, rev))),
+                DeletePlan::Remove if ctx.dry_run => Ok(None),
+                DeletePlan::Remove => self
+                    .storage
+                    .delete(&key, cur.mod_revision)
+                    .await
+                    .map(|_| None),
+            };
+            match written {
+                Ok(Some((mut marked, rev))) => {
+                    self.settle(rev).await;
+                    object::set_meta(&mut marked, "resourceVersion", rev.to_string());
+                    return Ok(Deleted { body: marked });
                 }
-                DeletePlan::Remove => {
-                    if !ctx.dry_run {
-                        if let Err(e) = self.storage.delete(&key, cur.mod_revision).await {
-                            match e {
-                                StorageError::Conflict { current: now, .. } => {
-                                    current = self.current_from(now)?;
-                                    continue;
-                                }
-                                e => return Err(self.storage_error(e, name)),
-                            }
-                        }
-                    }
+                Ok(None) => {
                     let body = if self.strategy.return_deleted_object() {
                         cur.obj
                     } else {
@@ -102,10 +96,10 @@ impl Store {
                     };
                     return Ok(Deleted { body });
                 }
-            };
-            match written {
-                StorageError::Conflict { current: now, .. } => current = self.current_from(now)?,
-                e => return Err(self.storage_error(e, name)),
+                Err(StorageError::Conflict { current: now, .. }) => {
+                    current = self.current_from(now)?;
+                }
+                Err(e) => return Err(self.storage_error(e, name)),
             }
         }
         Err(ApiError::conflict(self.qualified(), name))
