@@ -125,7 +125,7 @@ pub fn decode(
         _ => decode_body(content_type, body)?,
     };
     if let Some(schema) = schema {
-        prune(set, schema, &mut object);
+        prune(set, set.definitions.get(QUANTITY), schema, &mut object);
     }
     match mode {
         FieldValidation::Strict if !problems.is_empty() => {
@@ -488,15 +488,12 @@ fn walk(set: &SchemaSet, schema: &Value, node: &Node, path: &str, out: &mut Vec<
 /// Definition name of resource quantities (`500m`, `1Gi`).
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 
-/// Drops the fields `schema` does not know and writes quantities in upstream's form, as
-/// upstream's typed decoding and encoding do.
-fn prune(set: &SchemaSet, schema: &Value, value: &mut Value) {
+/// Drops the fields `schema` does not know and writes quantities (values of the
+/// `quantity` definition, looked up once per body) in upstream's form, as upstream's typed
+/// decoding and encoding do.
+fn prune(set: &SchemaSet, quantity: Option<&Value>, schema: &Value, value: &mut Value) {
     let schema = set.resolve(schema);
-    if set
-        .definitions
-        .get(QUANTITY)
-        .is_some_and(|q| std::ptr::eq(q, schema))
-    {
+    if quantity.is_some_and(|q| std::ptr::eq(q, schema)) {
         canonicalize_quantity(value);
         return;
     }
@@ -506,7 +503,9 @@ fn prune(set: &SchemaSet, schema: &Value, value: &mut Value) {
     match value {
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
-                items.iter_mut().for_each(|v| prune(set, item_schema, v));
+                items
+                    .iter_mut()
+                    .for_each(|v| prune(set, quantity, item_schema, v));
             }
         }
         Value::Object(map) => {
@@ -514,11 +513,11 @@ fn prune(set: &SchemaSet, schema: &Value, value: &mut Value) {
                 map.retain(|k, _| props.contains_key(k));
                 for (k, v) in map.iter_mut() {
                     if let Some(sub) = props.get(k) {
-                        prune(set, sub, v);
+                        prune(set, quantity, sub, v);
                     }
                 }
             } else if let Some(add) = schema.get("additionalProperties").filter(|a| a.is_object()) {
-                map.values_mut().for_each(|v| prune(set, add, v));
+                map.values_mut().for_each(|v| prune(set, quantity, add, v));
             }
         }
         _ => {}
