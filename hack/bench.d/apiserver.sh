@@ -3,9 +3,10 @@
 #
 # Starts etcd-shim and kube-apiserver from $BIN on free loopback ports with a throw-away PKI
 # (hack/pki.sh) in a temporary directory, then runs:
-#   1. ../shared/bench/apiload.py (Python, 16 HTTP/1.1 connections, 2,000 ConfigMaps), printed
-#      beside upstream kube-apiserver's figures measured with the same script on this kind of
-#      machine, and the apiserver's RSS (VmRSS) after it;
+#   1. ../shared/bench/apiload.py (Python, 16 HTTP/1.1 connections, 2,000 ConfigMaps),
+#      APILOAD_RUNS times (3), each figure's median printed beside upstream kube-apiserver's
+#      figures measured with the same script on this kind of machine, and the apiserver's RSS
+#      (VmRSS) after the runs;
 #   2. apiserver-bench (ours, HTTP/2): pod creates/gets/deletes, lists of 1,000 ConfigMaps,
 #      updates, 1,000 watchers receiving every event, RSS with 10,000 pods and the watchers.
 # Stops exactly the two processes it started (by PID), also on failure or Ctrl-C.
@@ -121,19 +122,25 @@ echo "apiserver bench: $BIN/kube-apiserver (pid $api_pid) on 127.0.0.1:$APISERVE
 echo "apiserver RSS at start: $(($(rss_kb "$api_pid") / 1024)) MB"
 
 echo
-echo "-- 1. apiload.py (16 connections, 2,000 ConfigMaps)"
+runs=${APILOAD_RUNS:-3}
+echo "-- 1. apiload.py (16 connections, 2,000 ConfigMaps), $runs runs, each in its own namespace"
 children_cpu_s > "$STATE_DIR/cpu0"
 cpu0=("$(cpu_s "$api_pid")" "$(cpu_s "$etcd_pid")" "$(cat "$STATE_DIR/cpu0")" "$(date +%s.%N)")
-timeout 900 python3 "$SHARED/bench/apiload.py" --kubeconfig "$kubeconfig" | tee "$STATE_DIR/apiload.out"
+: > "$STATE_DIR/apiload.jsonl"
+for ((run = 1; run <= runs; run++)); do
+  echo "run $run of $runs"
+  timeout 900 python3 "$SHARED/bench/apiload.py" --kubeconfig "$kubeconfig" \
+    --namespace "apiload-$run" | tee "$STATE_DIR/apiload-$run.out"
+  tail -n 1 "$STATE_DIR/apiload-$run.out" >> "$STATE_DIR/apiload.jsonl"
+done
 apiload_rss=$(rss_kb "$api_pid")
 children_cpu_s > "$STATE_DIR/cpu1"
 cpu1=("$(cpu_s "$api_pid")" "$(cpu_s "$etcd_pid")" "$(cat "$STATE_DIR/cpu1")" "$(date +%s.%N)")
 apiload_cpu=$(awk -v a0="${cpu0[0]}" -v a1="${cpu1[0]}" -v e0="${cpu0[1]}" -v e1="${cpu1[1]}" \
-  -v c0="${cpu0[2]}" -v c1="${cpu1[2]}" -v t0="${cpu0[3]}" -v t1="${cpu1[3]}" 'BEGIN {
-  printf "CPU seconds during apiload.py (%.0f s wall, %d cores): apiserver %.1f, etcd %.1f, the Python client %.1f",
-    t1 - t0, '"$(nproc)"', a1 - a0, e1 - e0, c1 - c0 }')
+  -v c0="${cpu0[2]}" -v c1="${cpu1[2]}" -v t0="${cpu0[3]}" -v t1="${cpu1[3]}" -v n="$runs" 'BEGIN {
+  printf "CPU seconds per apiload.py run (%.0f s wall, %d cores): apiserver %.1f, etcd %.1f, the Python client %.1f",
+    (t1 - t0) / n, '"$(nproc)"', (a1 - a0) / n, (e1 - e0) / n, (c1 - c0) / n }')
 echo "$apiload_cpu"
-apiload_json=$(tail -n 1 "$STATE_DIR/apiload.out")
 
 echo
 echo "-- 2. apiserver-bench (HTTP/2; 10,000 pods, lists of 1,000, 1,000 watchers)"
@@ -146,33 +153,47 @@ bench_json=$(sed -n 's/^RESULT //p' "$STATE_DIR/apiserver-bench.out" | tail -n 1
 
 echo
 echo "-- summary (ratio = ours / upstream; goal from the issue)"
-APILOAD_JSON=$apiload_json APILOAD_RSS_KB=$apiload_rss APILOAD_CPU=$apiload_cpu BENCH_JSON=${bench_json:-null} python3 - <<'PY'
+APILOAD_JSONL=$STATE_DIR/apiload.jsonl APILOAD_RSS_KB=$apiload_rss APILOAD_CPU=$apiload_cpu BENCH_JSON=${bench_json:-null} python3 - <<'PY'
 import json, os
 
 # Upstream kube-apiserver + etcd 3.4 with apiload.py on this kind of machine (the issue).
 UP = {"create": (947, 45), "get": (1429, 27), "list": (None, 162), "update": (481, 40), "delete": (946, 36)}
 UP_RSS_MB = 297
-ours = json.loads(os.environ["APILOAD_JSON"])
+runs = [json.loads(line) for line in open(os.environ["APILOAD_JSONL"]) if line.strip()]
 rss_mb = int(os.environ["APILOAD_RSS_KB"]) / 1024
 
-def row(metric, val, ref, unit, goal, ok):
+def median(xs):
+    xs = sorted(xs)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+def row(metric, val, ref, unit, goal, ok, each=()):
     ratio = f"{val / ref:6.2f}x" if ref else "     -"
     refs = f"{ref:9.1f}" if ref is not None else "        -"
     mark = "ok" if ok else "MISSED"
-    print(f"  {metric:<30} {val:9.1f} {refs}  {ratio}  {unit:<5} {goal:<14} {mark}")
+    per_run = " / ".join(f"{x:.1f}" for x in each) if len(each) > 1 else ""
+    print(f"  {metric:<30} {val:9.1f} {refs}  {ratio}  {unit:<5} {goal:<14} {mark:<7} {per_run}")
 
-print(f"  {'apiload.py':<30} {'ours':>9} {'upstream':>9}  {'ratio':>7} {'unit':<5} {'goal':<14}")
+# One run's p99 on a small machine moves by a third between runs of the same binaries (the
+# Python client is GIL-bound and the machine saturated; apiserver/README.md), so each figure
+# is the median over the runs, every run shown beside it.
+print(f"  {'apiload.py':<30} {'ours':>9} {'upstream':>9}  {'ratio':>7} {'unit':<5} {'goal':<14} {'':<7} "
+      + (f"each of the {len(runs)} runs (ours is their median)" if len(runs) > 1 else ""))
 for verb in ("create", "get", "list", "update", "delete"):
-    r = ours.get(verb, {})
+    rates = [r[verb]["rate"] for r in runs]
+    p99s = [r[verb]["p99_ms"] for r in runs]
     rate_ref, p99_ref = UP[verb]
     if rate_ref:
-        row(f"{verb} rate", r["rate"], rate_ref, "/s", f">= {3 * rate_ref}/s", r["rate"] >= 3 * rate_ref)
+        rate = median(rates)
+        row(f"{verb} rate", rate, rate_ref, "/s", f">= {3 * rate_ref}/s", rate >= 3 * rate_ref, rates)
     limit = 30 if verb == "list" else 10
     what = "list of 2,000 p99" if verb == "list" else f"{verb} p99"
-    row(what, r["p99_ms"], p99_ref, "ms", f"< {limit} ms", r["p99_ms"] < limit)
-    if r.get("errors"):
-        print(f"  {'':<30} ({r['errors']} errors)")
-row("apiserver RSS after apiload", rss_mb, UP_RSS_MB, "MB", "< 40 MB", rss_mb < 40)
+    p99 = median(p99s)
+    row(what, p99, p99_ref, "ms", f"< {limit} ms", p99 < limit, p99s)
+    errors = sum(r[verb].get("errors", 0) for r in runs)
+    if errors:
+        print(f"  {'':<30} ({errors} errors)")
+row(f"apiserver RSS after {len(runs)} runs", rss_mb, UP_RSS_MB, "MB", "< 40 MB", rss_mb < 40)
 print("  " + os.environ["APILOAD_CPU"])
 
 bench = json.loads(os.environ["BENCH_JSON"])
