@@ -593,3 +593,33 @@ lastTimestamp: "2020-01-01T00:00:00Z"
     let plain = table_lines(&ok(&c, &["get", "pods"]));
     assert_eq!(plain[0], ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
 }
+
+/// `kubectl logs`, `exec` and `attach` on a pod no node has yet: what upstream prints.
+#[test]
+fn kubectl_logs_and_exec_on_an_unscheduled_pod() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    ok(&c, &["run", "web", "--image=nginx:1.27"]);
+    let logs = common::kubectl_output_ok(&c, &["logs", "web"]);
+    assert_eq!(out(&logs), "", "{}", err(&logs));
+    assert_eq!(err(&logs), "");
+    let wrong = fails(&c, &["logs", "web", "-c", "nope"]);
+    assert!(
+        wrong.contains("container nope is not valid for pod web"),
+        "{wrong}"
+    );
+    for args in [
+        &["exec", "web", "--", "ls"][..],
+        &["exec", "-it", "web", "--", "sh"][..],
+        &["attach", "web"][..],
+    ] {
+        let e = fails(&c, args);
+        assert!(
+            e.contains("Error from server (BadRequest): pod web does not have a host assigned"),
+            "kubectl {args:?}: {e}"
+        );
+    }
+}

@@ -448,3 +448,78 @@ async fn eviction_respects_disruption_budgets() {
         404
     );
 }
+
+/// `pods/log`, `exec`, `attach` and `portforward` before the kubelet: options and container
+/// checked as upstream, an unscheduled pod has empty logs and no host to exec on, and a
+/// scheduled pod's node is looked up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pod_streaming_subresources_before_a_kubelet() {
+    let c = Cluster::start();
+    let base = "/api/v1/namespaces/default/pods";
+    let mut two = pod("two");
+    two["spec"]["containers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "sidecar", "image": "busybox"}));
+    for p in [pod("web"), two] {
+        let created = c.admin("POST", base, Some(p)).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+    }
+
+    let logs = c.admin("GET", &format!("{base}/web/log"), None).await;
+    assert_eq!(logs.status, 200, "{}", logs.text());
+    assert_eq!(logs.content_type, "text/plain");
+    assert!(logs.body.is_empty(), "{}", logs.text());
+
+    let cases = [
+        ("GET", "web/log?container=nope", 400, "BadRequest", "container nope is not valid for pod web"),
+        ("GET", "two/log", 400, "BadRequest", "a container name must be specified for pod two, choose one of: [app sidecar]"),
+        ("GET", "web/log?tailLines=-1", 422, "Invalid", "PodLogOptions \"web\" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0"),
+        ("GET", "web/log?tailLines=ten", 400, "BadRequest", "strconv.ParseInt: parsing \"ten\": invalid syntax"),
+        ("GET", "missing/log", 404, "NotFound", "pods \"missing\" not found"),
+        ("POST", "web/exec?command=ls&stdout=true", 400, "BadRequest", "pod web does not have a host assigned"),
+        ("GET", "web/exec?command=ls&stdout=true", 400, "BadRequest", "pod web does not have a host assigned"),
+        ("POST", "two/exec?command=ls&container=sidecar", 400, "BadRequest", "pod two does not have a host assigned"),
+        ("POST", "two/exec?command=ls&container=other", 400, "BadRequest", "container other is not valid for pod two"),
+        ("POST", "web/attach?stdout=true", 400, "BadRequest", "pod web does not have a host assigned"),
+        ("POST", "two/portforward?ports=80", 400, "BadRequest", "pod two does not have a host assigned"),
+        ("PUT", "web/exec", 405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
+    ];
+    for (method, path, code, reason, message) in cases {
+        let r = c.admin(method, &format!("{base}/{path}"), None).await;
+        assert_eq!(r.status, code, "{method} {path}: {}", r.text());
+        let status = r.json();
+        assert_eq!(status["kind"], "Status", "{method} {path}");
+        assert_eq!(status["reason"], reason, "{method} {path}");
+        assert_eq!(status["message"], message, "{method} {path}");
+    }
+
+    // Scheduled onto a node that does not exist: the node is what is missing.
+    let bind = |node: &str| {
+        json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "web"},
+            "target": {"kind": "Node", "name": node}})
+    };
+    let bound = c
+        .admin("POST", &format!("{base}/web/binding"), Some(bind("node-1")))
+        .await;
+    assert_eq!(bound.status, 201, "{}", bound.text());
+    let r = c.admin("GET", &format!("{base}/web/log"), None).await;
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(r.json()["message"], "nodes \"node-1\" not found");
+
+    // With the node there, the kubelet connection is what is missing, and said so.
+    let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-1"}});
+    assert_eq!(
+        c.admin("POST", "/api/v1/nodes", Some(node)).await.status,
+        201
+    );
+    for (method, path) in [("GET", "web/log"), ("POST", "web/exec?command=ls&stdout=1")] {
+        let r = c.admin(method, &format!("{base}/{path}"), None).await;
+        assert_eq!(r.status, 503, "{path}: {}", r.text());
+        let message = r.json()["message"].as_str().unwrap_or_default().to_string();
+        assert!(
+            message.contains("kubelet on node node-1"),
+            "{path}: {message}"
+        );
+    }
+}

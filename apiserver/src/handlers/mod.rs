@@ -2,6 +2,7 @@
 //! resource verb handler, one file per verb, which admits, validates and stores through the
 //! generic store). No resource has a handler of its own.
 
+mod connect;
 mod create;
 mod delete;
 mod get;
@@ -305,6 +306,15 @@ where
         query,
         accept,
     };
+    if resource.group.is_empty()
+        && resource.plural == "pods"
+        && matches!(
+            info.subresource.as_str(),
+            "log" | "exec" | "attach" | "portforward"
+        )
+    {
+        return connect::handle(&ctx).await;
+    }
     match verb {
         Verb::Get => get::handle(&ctx).await,
         Verb::List => list::handle(&ctx).await,
