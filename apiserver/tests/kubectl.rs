@@ -623,3 +623,150 @@ fn kubectl_logs_and_exec_on_an_unscheduled_pod() {
         );
     }
 }
+
+/// The typed creates of the other API groups (kubectl sends them as protobuf): what is
+/// stored is what the flags said.
+#[test]
+fn kubectl_typed_create_commands_of_every_group() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    let get = |what: &[&str]| -> Value {
+        let mut args = vec!["get"];
+        args.extend_from_slice(what);
+        args.extend_from_slice(&["-o", "json"]);
+        serde_json::from_str(&ok(&c, &args)).unwrap()
+    };
+    for (args, said) in [
+        (
+            &[
+                "create",
+                "role",
+                "reader",
+                "--verb=get,list",
+                "--resource=pods",
+                "--resource-name=web",
+            ][..],
+            "role.rbac.authorization.k8s.io/reader created",
+        ),
+        (
+            &[
+                "create",
+                "rolebinding",
+                "rb",
+                "--role=reader",
+                "--user=bob",
+                "--group=devs",
+                "--serviceaccount=default:robot",
+            ][..],
+            "rolebinding.rbac.authorization.k8s.io/rb created",
+        ),
+        (
+            &[
+                "create",
+                "clusterrole",
+                "logs",
+                "--verb=get",
+                "--non-resource-url=/logs/*",
+            ][..],
+            "clusterrole.rbac.authorization.k8s.io/logs created",
+        ),
+        (
+            &[
+                "create",
+                "clusterrolebinding",
+                "crb",
+                "--clusterrole=logs",
+                "--user=alice",
+            ][..],
+            "clusterrolebinding.rbac.authorization.k8s.io/crb created",
+        ),
+        (
+            &[
+                "create",
+                "priorityclass",
+                "low",
+                "--value=0",
+                "--description=batch",
+            ][..],
+            "priorityclass.scheduling.k8s.io/low created",
+        ),
+        (
+            &[
+                "create",
+                "ingress",
+                "site",
+                "--class=nginx",
+                "--rule=example.com/api*=api:http,tls=cert",
+            ][..],
+            "ingress.networking.k8s.io/site created",
+        ),
+        (
+            &["create", "deployment", "web", "--image=nginx:1.27"][..],
+            "deployment.apps/web created",
+        ),
+        (
+            &[
+                "autoscale",
+                "deployment",
+                "web",
+                "--min=2",
+                "--max=5",
+                "--cpu-percent=60",
+            ][..],
+            "horizontalpodautoscaler.autoscaling/web autoscaled",
+        ),
+    ] {
+        assert_eq!(ok(&c, args).trim(), said, "kubectl {args:?}");
+    }
+    let role = get(&["role", "reader"]);
+    assert_eq!(
+        role["rules"],
+        serde_json::json!([{"apiGroups": [""], "resources": ["pods"], "resourceNames": ["web"], "verbs": ["get", "list"]}])
+    );
+    let rb = get(&["rolebinding", "rb"]);
+    assert_eq!(
+        rb["roleRef"],
+        serde_json::json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"})
+    );
+    let subjects: Vec<String> = rb["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}/{}",
+                s["kind"].as_str().unwrap(),
+                s["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(subjects, ["User/bob", "Group/devs", "ServiceAccount/robot"]);
+    assert_eq!(
+        get(&["clusterrole", "logs"])["rules"],
+        serde_json::json!([{"nonResourceURLs": ["/logs/*"], "verbs": ["get"]}])
+    );
+    // A zero that was set (a non-omitempty int) is kept, not dropped.
+    let pc = get(&["priorityclass", "low"]);
+    assert_eq!(
+        (pc["value"].clone(), pc["description"].clone()),
+        (serde_json::json!(0), serde_json::json!("batch"))
+    );
+    let ing = get(&["ingress", "site"]);
+    assert_eq!(ing["spec"]["ingressClassName"], "nginx");
+    assert_eq!(
+        ing["spec"]["rules"][0]["http"]["paths"][0],
+        serde_json::json!({"path": "/api", "pathType": "Prefix", "backend": {"service": {"name": "api", "port": {"name": "http"}}}})
+    );
+    assert_eq!(
+        ing["spec"]["tls"],
+        serde_json::json!([{"hosts": ["example.com"], "secretName": "cert"}])
+    );
+    let hpa = get(&["horizontalpodautoscalers.v1.autoscaling", "web"]);
+    assert_eq!(hpa["spec"]["minReplicas"], 2);
+    assert_eq!(hpa["spec"]["maxReplicas"], 5);
+    assert_eq!(hpa["spec"]["targetCPUUtilizationPercentage"], 60);
+    assert_eq!(hpa["spec"]["scaleTargetRef"]["name"], "web");
+}
