@@ -764,6 +764,17 @@ fn kubectl_typed_create_commands_of_every_group() {
         ing["spec"]["tls"],
         serde_json::json!([{"hosts": ["example.com"], "secretName": "cert"}])
     );
+    // The scale subresource prints upstream's Scale columns.
+    let scale = table_lines(&ok(
+        &c,
+        &["get", "deployment", "web", "--subresource=scale"],
+    ));
+    assert_eq!(
+        scale[0],
+        ["NAME", "DESIRED", "AVAILABLE", "AGE"],
+        "{scale:?}"
+    );
+    assert_eq!(scale[1][..3], ["web", "1", "0"], "{scale:?}");
     let hpa = get(&["horizontalpodautoscalers.v1.autoscaling", "web"]);
     assert_eq!(hpa["spec"]["minReplicas"], 2);
     assert_eq!(hpa["spec"]["maxReplicas"], 5);

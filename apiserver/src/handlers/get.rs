@@ -32,11 +32,16 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
     }
     let output = negotiate(ctx.accept, Offers::TABLE)?;
     let obj = store.get(&ctx.info.namespace, &ctx.info.name).await?;
+    let include = || table::IncludeObject::from_query(ctx.param("includeObject").as_deref());
     if ctx.info.subresource == "scale" {
-        return Ok(respond(200, &output, &scale::to_scale(ctx.resource, &obj)));
+        let scale = scale::to_scale(ctx.resource, &obj);
+        if output.shape == Shape::Table {
+            return Ok(respond(200, &output, &table::for_scale(&scale, include()?)));
+        }
+        return Ok(respond(200, &output, &scale));
     }
     if output.shape == Shape::Table {
-        let include = table::IncludeObject::from_query(ctx.param("includeObject").as_deref())?;
+        let include = include()?;
         let t = table::for_objects(
             ctx.resource,
             std::slice::from_ref(&obj),

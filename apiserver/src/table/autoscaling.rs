@@ -1,4 +1,5 @@
-//! `autoscaling`: horizontal pod autoscalers (`v1` and `v2` objects print alike).
+//! `autoscaling`: horizontal pod autoscalers (`v1` and `v2` objects print alike), and the
+//! `Scale` of a workload's `scale` subresource.
 
 use serde_json::{json, Value};
 
@@ -10,6 +11,38 @@ pub(super) fn printer(plural: &str) -> Option<Printer> {
         "horizontalpodautoscalers" => Some(Printer { columns, cells }),
         _ => None,
     }
+}
+
+/// The `Scale` kind (`kubectl get deployment web --subresource=scale`).
+pub(super) const SCALE: Printer = Printer {
+    columns: scale_columns,
+    cells: scale_cells,
+};
+
+fn scale_columns() -> Vec<Column> {
+    vec![
+        col("Name", "string", super::NAME.description),
+        col(
+            "Desired",
+            "integer",
+            "replicas is the desired number of instances for the scaled object.",
+        ),
+        col(
+            "Available",
+            "integer",
+            "replicas is the actual number of observed instances of the scaled object.",
+        ),
+        AGE,
+    ]
+}
+
+fn scale_cells(obj: &Value, now: i64) -> Vec<Value> {
+    vec![
+        name(obj),
+        json!(n(obj, "spec.replicas")),
+        json!(n(obj, "status.replicas")),
+        age(obj, now),
+    ]
 }
 
 fn columns() -> Vec<Column> {

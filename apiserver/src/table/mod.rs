@@ -230,9 +230,38 @@ pub fn for_objects(
     include: IncludeObject,
     with_columns: bool,
 ) -> Value {
-    let now = api_types::k8s_openapi::jiff::Timestamp::now().as_second();
-    let printer = printer(info);
     let pods = info.group.is_empty() && info.plural == "pods";
+    build(
+        printer(info),
+        pods,
+        objects,
+        list_meta,
+        include,
+        with_columns,
+    )
+}
+
+/// The Table of a `scale` subresource's `Scale`.
+pub fn for_scale(scale: &Value, include: IncludeObject) -> Value {
+    build(
+        autoscaling::SCALE,
+        false,
+        std::slice::from_ref(scale),
+        None,
+        include,
+        true,
+    )
+}
+
+fn build(
+    printer: Printer,
+    pods: bool,
+    objects: &[Value],
+    list_meta: Option<&Value>,
+    include: IncludeObject,
+    with_columns: bool,
+) -> Value {
+    let now = api_types::k8s_openapi::jiff::Timestamp::now().as_second();
     let rows: Vec<Value> = objects
         .iter()
         .map(|o| {
