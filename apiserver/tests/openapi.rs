@@ -363,3 +363,109 @@ async fn openapi_v3_index_and_documents() {
         .await;
     assert_eq!(pb_only.status, 406);
 }
+
+/// `kind: List` manifests: kubectl validates their items itself, against `/openapi/v2`
+/// (protobuf), so `kubectl get -o yaml` output can be applied back.
+#[tokio::test]
+async fn kubectl_validates_list_manifests_against_openapi_v2() {
+    if !have_kubectl() {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    let c = Cluster::start();
+    let list = "apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: l1}
+  data: {a: \"1\"}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: l2}
+  spec:
+    selector: {matchLabels: {app: l2}}
+    template:
+      metadata: {labels: {app: l2}}
+      spec: {containers: [{name: c, image: nginx:1.27, ports: [{containerPort: 80}]}]}
+";
+    let file = write(&c, "list.yaml", list);
+    let created = out(&ok(&c, &["create", "-f", &file]));
+    assert_eq!(
+        created.lines().collect::<Vec<_>>(),
+        ["configmap/l1 created", "deployment.apps/l2 created"]
+    );
+    // An unknown field in an item: kubectl's own error, naming the field and definition.
+    let bad = write(
+        &c,
+        "bad.yaml",
+        &list.replace("  data: {a: \"1\"}", "  data: {a: \"1\"}\n  bogus: 1"),
+    );
+    let o = c.kubectl(&["apply", "-f", &bad]);
+    assert!(!o.status.success(), "{}", out(&o));
+    assert!(
+        err(&o).contains(
+            "ValidationError(ConfigMap): unknown field \"bogus\" in io.k8s.api.core.v1.ConfigMap"
+        ),
+        "{}",
+        err(&o)
+    );
+    // A wrong type inside a nested definition.
+    let wrong = write(
+        &c,
+        "wrong.yaml",
+        &list.replace("containerPort: 80", "containerPort: [80]"),
+    );
+    let o = c.kubectl(&["apply", "-f", &wrong]);
+    assert!(!o.status.success(), "{}", out(&o));
+    assert!(err(&o).contains("containerPort"), "{}", err(&o));
+
+    // A backup made with `get -o yaml` (a List) goes back in after the objects are gone.
+    let backup = out(&ok(
+        &c,
+        &["get", "configmap/l1", "deployment/l2", "-o", "yaml"],
+    ));
+    assert!(backup.contains("kind: List"), "{backup}");
+    let backup = write(&c, "backup.yaml", &backup);
+    ok(&c, &["delete", "-f", &file]);
+    let applied = out(&ok(&c, &["apply", "-f", &backup]));
+    assert!(applied.contains("configmap/l1 created"), "{applied}");
+    let got = c
+        .admin(
+            "GET",
+            "/apis/apps/v1/namespaces/default/deployments/l2",
+            None,
+        )
+        .await;
+    assert_eq!(got.status, 200, "{}", got.text());
+
+    // The document itself: protobuf as kubectl asks, JSON otherwise, 406 for neither.
+    let get = |accept: &'static str| {
+        let c = &c;
+        async move {
+            c.request(
+                Who::Admin,
+                "GET",
+                "/openapi/v2",
+                &[("accept", accept)],
+                None,
+            )
+            .await
+        }
+    };
+    let pb = get("application/com.github.proto-openapi.spec.v2@v1.0+protobuf").await;
+    assert_eq!(pb.status, 200);
+    assert_eq!(
+        pb.content_type,
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    );
+    let doc = get("application/json").await;
+    assert_eq!(doc.status, 200);
+    let doc = doc.json();
+    assert_eq!(doc["swagger"], "2.0");
+    assert_eq!(
+        doc["definitions"]["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"],
+        json!([{"group": "apps", "kind": "Deployment", "version": "v1"}])
+    );
+    assert_eq!(get("application/yaml").await.status, 406);
+}

@@ -55,6 +55,9 @@ async fn serve(
             _ => {}
         }
     }
+    if segments == ["openapi", "v2"] {
+        return Ok(crate::openapi::serve_v2(accept).await);
+    }
     if let ["openapi", "v3", rest @ ..] = segments.as_slice() {
         return Ok(crate::openapi::serve(rest, query, accept).await);
     }

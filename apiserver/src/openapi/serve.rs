@@ -75,6 +75,55 @@ fn serve_from(
     resp
 }
 
+/// The protobuf form of `/openapi/v2` (kubectl asks for the first; both are upstream's).
+const V2_PROTOBUF: [&str; 2] = [
+    "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+    "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+];
+
+/// Serves `/openapi/v2`: protobuf when asked for, else JSON, else 406.
+pub async fn serve_v2(accept: Option<&str>) -> Response<Body> {
+    let doc = match tokio::task::spawn_blocking(super::v2::rendered).await {
+        Ok(doc) => doc,
+        Err(e) => return error_response(&ApiError::internal(e)),
+    };
+    let clauses = parse_accept(Some(accept.unwrap_or("*/*")));
+    let mut ranked: Vec<(f32, &MediaType)> = clauses
+        .iter()
+        .map(|m| {
+            let q = m.param("q").and_then(|q| q.parse().ok()).unwrap_or(1.0);
+            (q, m)
+        })
+        .filter(|(q, _)| *q > 0.0)
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let chosen = ranked.iter().find_map(|(_, m)| {
+        if V2_PROTOBUF.contains(&m.essence.as_str()) {
+            // Upstream answers with the dotted form: Go's mime parser refuses the `@`.
+            Some((V2_PROTOBUF[1], doc.protobuf.clone()))
+        } else if matches!(m.essence.as_str(), JSON | "application/*" | "*/*") {
+            Some((JSON, doc.json.clone()))
+        } else {
+            None
+        }
+    });
+    let (content_type, body) = match chosen {
+        Some(found) => found,
+        None if clauses.is_empty() => (JSON, doc.json.clone()),
+        None => {
+            let mut resp = Response::new(full(bytes::Bytes::new()));
+            *resp.status_mut() = StatusCode::NOT_ACCEPTABLE;
+            set(&mut resp, header::VARY, "Accept");
+            return resp;
+        }
+    };
+    let mut resp = Response::new(full(body));
+    set(&mut resp, header::CONTENT_TYPE, content_type);
+    set(&mut resp, header::ETAG, &format!("\"{}\"", doc.etag));
+    set(&mut resp, header::VARY, "Accept");
+    resp
+}
+
 fn set(resp: &mut Response<Body>, name: header::HeaderName, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         resp.headers_mut().insert(name, v);
