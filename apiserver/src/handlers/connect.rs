@@ -26,10 +26,10 @@ const NODES: Qualified<'static> = Qualified {
 
 /// Serves `pods/{log,exec,attach,portforward}`; the caller has checked the verb.
 pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError> {
-    let query = Query::parse(ctx.query);
+    let param = |name: &str| ctx.param(name);
     let subresource = ctx.info.subresource.as_str();
     let log_options = match subresource {
-        "log" => Some(LogOptions::from_query(&query, &ctx.info.name)?),
+        "log" => Some(LogOptions::from_params(&param, &ctx.info.name)?),
         _ => None,
     };
     let pods = ctx
@@ -39,7 +39,7 @@ pub async fn handle(ctx: &RequestContext<'_>) -> Result<Response<Body>, ApiError
         .ok_or_else(|| ApiError::not_found(PODS, &ctx.info.name))?;
     let pod = pods.get(&ctx.info.namespace, &ctx.info.name).await?;
     if subresource != "portforward" {
-        choose_container(&pod, query.last("container"))?;
+        choose_container(&pod, param("container").as_deref())?;
     }
     let node = pod["spec"]["nodeName"].as_str().unwrap_or_default();
     if node.is_empty() {
@@ -75,38 +75,15 @@ fn empty_log() -> Response<Body> {
     resp
 }
 
-/// The query's parameters, in order (exec's `command` repeats).
-struct Query(Vec<(String, String)>);
-
-impl Query {
-    fn parse(query: Option<&str>) -> Self {
-        Query(
-            form_urlencoded::parse(query.unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    /// The last value of `name`, as upstream's parameter codec reads single values.
-    fn last(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        self.last(name)
-            .map(|v| {
-                v.parse::<i64>().map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "strconv.ParseInt: parsing {v:?}: invalid syntax"
-                    ))
-                })
+/// A query parameter as an integer (upstream's parameter codec: 400 when it does not parse).
+fn int_param(param: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<Option<i64>, ApiError> {
+    param(name)
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                ApiError::bad_request(format!("strconv.ParseInt: parsing {v:?}: invalid syntax"))
             })
-            .transpose()
-    }
+        })
+        .transpose()
 }
 
 /// `PodLogOptions` as far as the apiserver checks them (upstream's `ValidatePodLogOptions`).
@@ -119,12 +96,12 @@ struct LogOptions {
 }
 
 impl LogOptions {
-    fn from_query(query: &Query, pod: &str) -> Result<Self, ApiError> {
+    fn from_params(param: &dyn Fn(&str) -> Option<String>, pod: &str) -> Result<Self, ApiError> {
         let opts = LogOptions {
-            tail_lines: query.int("tailLines")?,
-            limit_bytes: query.int("limitBytes")?,
-            since_seconds: query.int("sinceSeconds")?,
-            since_time: query.last("sinceTime").map(str::to_string),
+            tail_lines: int_param(param, "tailLines")?,
+            limit_bytes: int_param(param, "limitBytes")?,
+            since_seconds: int_param(param, "sinceSeconds")?,
+            since_time: param("sinceTime"),
         };
         if let Some(t) = &opts.since_time {
             if t.parse::<jiff::Timestamp>().is_err() {
@@ -260,7 +237,14 @@ mod tests {
 
     #[test]
     fn log_options_are_validated_as_upstream() {
-        let parse = |q: &str| LogOptions::from_query(&Query::parse(Some(q)), "web");
+        let parse = |q: &str| {
+            let param = |name: &str| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+            };
+            LogOptions::from_params(&param, "web")
+        };
         assert_eq!(
             parse("tailLines=10&limitBytes=5&sinceSeconds=3").unwrap(),
             LogOptions {

@@ -677,18 +677,7 @@ impl Cluster {
 
     /// A JSON request as the admin.
     pub async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
-        let body = body.map(|b| serde_json::to_vec(&b).unwrap());
-        self.request(
-            Who::Admin,
-            method,
-            path,
-            &[
-                ("content-type", "application/json"),
-                ("accept", "application/json"),
-            ],
-            body,
-        )
-        .await
+        self.open(Who::Admin).await.json(method, path, body).await
     }
 
     /// Opens a watch and returns a reader of its events.
